@@ -1,0 +1,5 @@
+export * from "./events.js";
+export * from "./ipc.js";
+export * from "./message.js";
+export * from "./settings.js";
+export * from "./tools.js";
