@@ -41,6 +41,9 @@ export const DEFAULT_RETRY_DELAY_MS = 50;
 /** Errors that mean "the server is not there yet", worth retrying until the deadline. */
 const NOT_YET_LISTENING = new Set(["ENOENT", "ECONNREFUSED", "EAGAIN", "ECONNRESET"]);
 
+/** setTimeout turns anything above this (e.g. the reconnect loop's infinite deadline) into 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * The runner side of the protocol. `connect()` resolves once the socket is connected and the
  * server's Ack has arrived, so `sendCommand` can be used straight away.
@@ -160,7 +163,7 @@ export class IpcClient extends EventEmitter<IpcClientEvents> {
 			signal.addEventListener("abort", onAbort, { once: true });
 			const timer = setTimeout(
 				() => finish({ ok: false, retry: true, problem: connected ? "connected but no Ack arrived" : "no answer" }),
-				Math.max(0, deadline - Date.now()),
+				Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now())),
 			);
 
 			socket.once("error", (error: NodeJS.ErrnoException) => {
