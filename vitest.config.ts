@@ -9,6 +9,34 @@ export default defineConfig({
 	resolve: { conditions: ["source"] },
 	ssr: { resolve: { conditions: ["source"] } },
 	test: {
+		globalSetup: ["./vitest.global-setup.ts"],
+		// The AI SDK imports eventsource-parser, whose exports also have a "source" condition
+		// pointing at TypeScript; Node, given --conditions source by vitest, cannot load it.
+		// Pre-bundled with esbuild, these load fast and resolve it to compiled code.
+		deps: {
+			optimizer: {
+				ssr: {
+					enabled: true,
+					include: [
+						"ai",
+						"@ai-sdk/provider",
+						"@ai-sdk/provider-utils",
+						"@ai-sdk/amazon-bedrock",
+						"@ai-sdk/anthropic",
+						"@ai-sdk/deepseek",
+						"@ai-sdk/google",
+						"@ai-sdk/google-vertex",
+						"@ai-sdk/google-vertex/anthropic",
+						"@ai-sdk/groq",
+						"@ai-sdk/mistral",
+						"@ai-sdk/openai",
+						"@ai-sdk/openai-compatible",
+						"@ai-sdk/xai",
+						"@openrouter/ai-sdk-provider",
+					],
+				},
+			},
+		},
 		include: ["packages/*/test/**/*.test.ts", "bench/**/*.test.ts", "scripts/**/*.test.ts"],
 		testTimeout: 20_000,
 		hookTimeout: 30_000,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { modelInfoSchema } from "./events.js";
 
 /**
  * Provider ids accepted in `apiProvider`. Roo Code's names where Roo Code has the provider, plus
@@ -55,6 +56,8 @@ export const settingsSchema = z.looseObject({
 	apiModelId: z.string().min(1).optional(),
 	modelTemperature: z.number().min(0).max(2).nullable().optional(),
 	modelMaxTokens: z.number().int().positive().optional(),
+	// Describes a model the agent has no table entry for (context window, max output, prices).
+	modelInfo: modelInfoSchema.optional(),
 
 	// Keys and endpoints (secrets: never stored, logged or streamed; see secretSettingKeys)
 	apiKey: secret.optional(),

@@ -1,0 +1,234 @@
+import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { IpcServer } from "@agent-evals/ipc";
+import type { Settings, TaskCommand, TaskContext, TaskEvent } from "@agent-evals/types";
+import { loadSettings } from "../config/settings.js";
+import type { Logger } from "../log.js";
+import { modelCatalog } from "../providers/models.js";
+import { resolveModel } from "../providers/registry.js";
+import type { ResolvedModel } from "../providers/types.js";
+import { TaskStorage } from "../task/storage.js";
+import { describe, Task, type TaskOptions } from "../task/task.js";
+import { builtinTools } from "../tools/registry.js";
+import type { ToolDefinition } from "../tools/types.js";
+
+export interface AgentHostOptions {
+	socketPath: string;
+	workspace: string;
+	storageRoot: string;
+	log: Logger;
+	env?: NodeJS.ProcessEnv;
+	tools?: ToolDefinition[];
+	/** Replaces provider resolution (tests); defaults to the provider registry. */
+	resolveModel?: (settings: Settings, env: NodeJS.ProcessEnv) => ResolvedModel;
+	taskOptions?: Pick<TaskOptions, "limits" | "tokenUsageIntervalMs">;
+}
+
+export const MODES = [{ slug: "code", name: "Code" }];
+
+/** How long a replaced or cancelled task gets to write its last state before we move on. */
+const TASK_SETTLE_MS = 5_000;
+
+/**
+ * The agent process's core: serves the IPC protocol and runs one task at a time. Every command
+ * is handled defensively: bad input is logged and the agent keeps serving.
+ */
+export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
+	readonly server: IpcServer;
+	private readonly options: AgentHostOptions;
+	private readonly env: NodeJS.ProcessEnv;
+	private current: Task | undefined;
+	private context: TaskContext | undefined;
+	private closing: Promise<void> | undefined;
+
+	constructor(options: AgentHostOptions) {
+		super();
+		this.options = options;
+		this.env = options.env ?? process.env;
+		this.server = new IpcServer(options.socketPath, {
+			log: (level, message) => options.log.log(level, `ipc: ${message}`),
+		});
+		this.server.on("TaskCommand", (clientId, command) => {
+			this.handle(clientId, command).catch((error) =>
+				this.log("error", `${command.commandName} failed: ${error instanceof Error ? error.stack : error}`),
+			);
+		});
+		this.server.on("Connect", (clientId) => this.log("info", `client ${clientId} connected`));
+		this.server.on("Disconnect", (clientId) => this.log("info", `client ${clientId} disconnected`));
+	}
+
+	get task(): Task | undefined {
+		return this.current;
+	}
+
+	get taskContext(): TaskContext | undefined {
+		return this.context;
+	}
+
+	async start(): Promise<void> {
+		await this.server.listen();
+		this.log("info", `serving ${this.server.socketPath} for workspace ${this.options.workspace}`);
+	}
+
+	/** Cancels the running task, lets it save, and closes the socket. Idempotent. */
+	shutdown(reason: string): Promise<void> {
+		this.closing ??= (async () => {
+			this.log("info", `shutting down: ${reason}`);
+			await this.stopCurrent(`Agent shutting down: ${reason}`);
+			await this.server.close();
+			this.emit("close", reason);
+		})();
+		return this.closing;
+	}
+
+	private async handle(clientId: string, command: TaskCommand): Promise<void> {
+		this.log("info", `command ${command.commandName} from ${clientId}`);
+		switch (command.commandName) {
+			case "StartNewTask":
+				return this.startTask(command.data.configuration, command.data.text, command.data.images);
+			case "CancelTask":
+				if (!this.matchesCurrent(command.data, "CancelTask")) return;
+				this.current?.cancel("Task cancelled by the runner");
+				return;
+			case "CloseTask":
+				if (!this.matchesCurrent(command.data, "CloseTask")) return;
+				await this.shutdown("CloseTask");
+				return;
+			case "ResumeTask":
+				return this.resumeTask(command.data);
+			case "SendMessage":
+				return this.sendMessage(command.data.text ?? "", command.data.images);
+			case "GetModes":
+				this.server.sendEvent(clientId, { eventName: "modesResponse", payload: [MODES] });
+				return;
+			case "GetModels":
+				this.server.sendEvent(clientId, { eventName: "modelsResponse", payload: [modelCatalog()] });
+				return;
+			case "GetCommands":
+				this.server.sendEvent(clientId, { eventName: "commandsResponse", payload: [[]] });
+				return;
+			case "DeleteQueuedMessage":
+				if (!this.current?.deleteQueuedMessage(command.data)) {
+					this.log("warn", `DeleteQueuedMessage: no queued message ${command.data}`);
+				}
+				return;
+			case "CancelCommand":
+				if (!this.current?.cancelCommand()) this.log("info", "CancelCommand: no command is running");
+				return;
+			case "SetTaskContext":
+				this.context = command.data;
+				this.server.sendEvent(clientId, { eventName: "taskContextConfirmation", payload: [{ success: true }] });
+				return;
+		}
+	}
+
+	private async startTask(configuration: Settings, text: string, images: string[] | undefined): Promise<void> {
+		await this.stopCurrent("Replaced by a new task");
+		let settings: Settings;
+		let model: ResolvedModel;
+		try {
+			settings = loadSettings({ workspace: this.options.workspace, env: this.env, overrides: configuration });
+			model = (this.options.resolveModel ?? resolveModel)(settings, this.env);
+		} catch (error) {
+			return this.refuseTask(describe(error));
+		}
+		const task = Task.create(this.taskOptions(settings, model), text);
+		this.current = task;
+		void task.start(text, images ?? []);
+	}
+
+	private async resumeTask(taskId: string): Promise<void> {
+		if (this.current?.taskId === taskId && this.current.isRunning) {
+			this.log("info", `ResumeTask ${taskId}: already running`);
+			return;
+		}
+		if (!(await TaskStorage.exists(this.options.storageRoot, taskId))) {
+			this.log("warn", `ResumeTask: no task ${taskId} in ${this.options.storageRoot}`);
+			return;
+		}
+		await this.stopCurrent("Replaced by a resumed task");
+		const task = await this.loadTask(taskId);
+		if (!task) return;
+		this.current = task;
+		void task.resume();
+	}
+
+	private async sendMessage(text: string, images: string[] | undefined): Promise<void> {
+		const current = this.current;
+		if (current?.isRunning) {
+			current.queueMessage(text, images);
+			return;
+		}
+		if (!current) {
+			this.log("warn", "SendMessage: there is no task to send it to");
+			return;
+		}
+		// The task has ended: the message continues the conversation, as answering Roo Code's
+		// completion question does.
+		const task = await this.loadTask(current.taskId);
+		if (!task) return;
+		this.current = task;
+		task.queueMessage(text, images);
+		void task.resume();
+	}
+
+	private async loadTask(taskId: string): Promise<Task | undefined> {
+		try {
+			const { metadata } = await new TaskStorage(this.options.storageRoot, taskId).load();
+			const settings = loadSettings({ workspace: this.options.workspace, env: this.env, overrides: metadata.settings });
+			const model = (this.options.resolveModel ?? resolveModel)(settings, this.env);
+			return await Task.load(this.taskOptions(settings, model), taskId);
+		} catch (error) {
+			this.log("error", `cannot resume task ${taskId}: ${describe(error)}`);
+			this.refuseTask(`Cannot resume task ${taskId}: ${describe(error)}`, taskId);
+			return undefined;
+		}
+	}
+
+	/** A task that cannot start still gets a beginning and an end, with the reason in between. */
+	private refuseTask(reason: string, taskId: string = randomUUID()): void {
+		this.log("warn", `task refused: ${reason}`);
+		this.broadcast({ eventName: "taskCreated", payload: [taskId] });
+		this.broadcast({
+			eventName: "message",
+			payload: [{ taskId, action: "created", message: { ts: Date.now(), type: "say", say: "error", text: reason } }],
+		});
+		this.broadcast({ eventName: "taskAborted", payload: [taskId] });
+	}
+
+	private taskOptions(settings: Settings, model: ResolvedModel): TaskOptions {
+		return {
+			workspace: this.options.workspace,
+			storageRoot: this.options.storageRoot,
+			settings,
+			model,
+			tools: this.options.tools ?? builtinTools,
+			emit: (event) => this.broadcast(event),
+			log: this.options.log,
+			context: this.context,
+			...this.options.taskOptions,
+		};
+	}
+
+	private async stopCurrent(reason: string): Promise<void> {
+		const task = this.current;
+		if (!task?.isRunning) return;
+		task.cancel(reason);
+		const done = task.done;
+		if (done) await Promise.race([done, new Promise((resolve) => setTimeout(resolve, TASK_SETTLE_MS).unref())]);
+	}
+
+	private matchesCurrent(taskId: string | undefined, command: string): boolean {
+		if (taskId === undefined || taskId === this.current?.taskId) return true;
+		this.log("warn", `${command} for ${taskId} ignored: the current task is ${this.current?.taskId ?? "none"}`);
+		return false;
+	}
+
+	private broadcast(event: TaskEvent): void {
+		this.server.broadcast(event);
+	}
+
+	private log(level: "debug" | "info" | "warn" | "error", message: string): void {
+		this.options.log.log(level, message);
+	}
+}

@@ -1,0 +1,7 @@
+export {
+	type MockLlmServer,
+	type MockLlmServerOptions,
+	type MockTurn,
+	type RecordedRequest,
+	startMockLlmServer,
+} from "./mock-llm-server.js";
