@@ -1,0 +1,3 @@
+module intervalset
+
+go 1.21

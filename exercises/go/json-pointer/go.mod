@@ -1,0 +1,3 @@
+module jsonpointer
+
+go 1.21

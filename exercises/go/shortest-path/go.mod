@@ -1,0 +1,3 @@
+module shortestpath
+
+go 1.21

@@ -1,0 +1,3 @@
+module spiralmatrix
+
+go 1.21

@@ -1,0 +1,3 @@
+module tennisscore
+
+go 1.21

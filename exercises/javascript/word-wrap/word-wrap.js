@@ -1,0 +1,3 @@
+export function wrap(text, width, options = {}) {
+	throw new Error("not implemented");
+}
