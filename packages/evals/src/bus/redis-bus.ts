@@ -1,0 +1,98 @@
+import { type TaskEvent, taskEventSchema } from "@agent-evals/types";
+import { Redis } from "ioredis";
+import { type Bus, type BusHandler, runChannel } from "./bus.js";
+
+/** Redis pub/sub on `evals:<runId>`: events reach watchers in other processes and hosts. */
+export class RedisBus implements Bus {
+	readonly kind = "redis";
+	private readonly publisher: Redis;
+	private subscriber: Redis | undefined;
+	private readonly handlers = new Map<string, Set<BusHandler>>();
+
+	private constructor(private readonly url: string) {
+		this.publisher = connection(url);
+	}
+
+	static async connect(url: string): Promise<RedisBus> {
+		const bus = new RedisBus(url);
+		try {
+			await bus.publisher.ping();
+		} catch (error) {
+			await bus.close();
+			throw new Error(`Cannot reach Redis at ${safeUrl(url)}: ${(error as Error).message}. Check REDIS_URL.`);
+		}
+		return bus;
+	}
+
+	get client(): Redis {
+		return this.publisher;
+	}
+
+	async publish(runId: number, event: TaskEvent): Promise<void> {
+		await this.publisher.publish(runChannel(runId), JSON.stringify(event));
+	}
+
+	async subscribe(runId: number, handler: BusHandler): Promise<() => Promise<void>> {
+		const channel = runChannel(runId);
+		const subscriber = this.ensureSubscriber();
+		let set = this.handlers.get(channel);
+		if (!set) {
+			set = new Set();
+			this.handlers.set(channel, set);
+			await subscriber.subscribe(channel);
+		}
+		set.add(handler);
+		return async () => {
+			set.delete(handler);
+			if (set.size === 0 && this.handlers.get(channel) === set) {
+				this.handlers.delete(channel);
+				await subscriber.unsubscribe(channel).catch(() => undefined);
+			}
+		};
+	}
+
+	async close(): Promise<void> {
+		this.handlers.clear();
+		this.subscriber?.disconnect();
+		this.publisher.disconnect();
+	}
+
+	private ensureSubscriber(): Redis {
+		if (this.subscriber) return this.subscriber;
+		const subscriber = connection(this.url);
+		subscriber.on("message", (channel: string, text: string) => {
+			const handlers = this.handlers.get(channel);
+			if (!handlers) return;
+			let event: TaskEvent;
+			try {
+				event = taskEventSchema.parse(JSON.parse(text));
+			} catch {
+				return; // someone else's message on our channel: not ours to interpret
+			}
+			for (const handler of handlers) {
+				try {
+					handler(event);
+				} catch {
+					// a watcher's bug must not stop the others
+				}
+			}
+		});
+		this.subscriber = subscriber;
+		return subscriber;
+	}
+}
+
+function connection(url: string): Redis {
+	// Fail fast instead of queueing commands forever while Redis is away.
+	return new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+}
+
+export function safeUrl(url: string): string {
+	try {
+		const parsed = new URL(url);
+		if (parsed.password) parsed.password = "***";
+		return parsed.toString();
+	} catch {
+		return "(invalid URL)";
+	}
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { DatabaseOpenError } from "../db/client.js";
+import { registerExercises } from "./commands/exercises.js";
+import { registerManage } from "./commands/manage.js";
+import { registerRun } from "./commands/run.js";
+import { EXIT_USAGE, UsageError } from "./errors.js";
+
+const program = new Command()
+	.name("evals")
+	.description("agent-evals: evaluate AI coding agents and models on programming exercises")
+	.showHelpAfterError("(add --help for usage)")
+	.exitOverride()
+	.configureOutput({ outputError: (text, write) => write(text) });
+
+registerRun(program);
+registerManage(program);
+registerExercises(program);
+for (const command of program.commands) {
+	command.exitOverride().showHelpAfterError("(add --help for usage)");
+	for (const sub of command.commands) sub.exitOverride();
+}
+
+try {
+	await program.parseAsync();
+} catch (error) {
+	process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+	if (error instanceof CommanderError) {
+		// Help and version are not errors; everything else commander rejects is a usage mistake.
+		return error.exitCode === 0 ? 0 : EXIT_USAGE;
+	}
+	if (error instanceof UsageError) {
+		process.stderr.write(`evals: ${error.message}\n`);
+		return EXIT_USAGE;
+	}
+	if (error instanceof DatabaseOpenError || (error instanceof Error && /Redis|REDIS_URL/.test(error.message))) {
+		process.stderr.write(`evals: ${error.message}\n`);
+		return 1;
+	}
+	process.stderr.write(
+		`evals: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
+	return 1;
+}

@@ -1,0 +1,74 @@
+import { languageSchema, type RunConfig, runConfigSchema } from "@agent-evals/types";
+import { InvalidArgumentError } from "commander";
+import { UsageError } from "./errors.js";
+
+export function integer(min: number, max: number) {
+	return (value: string): number => {
+		const number = Number(value);
+		if (!Number.isInteger(number)) throw new InvalidArgumentError(`expected a whole number, got "${value}".`);
+		if (number < min || number > max) throw new InvalidArgumentError(`must be between ${min} and ${max}.`);
+		return number;
+	};
+}
+
+export function positiveNumber(max: number) {
+	return (value: string): number => {
+		const number = Number(value);
+		if (!Number.isFinite(number) || number <= 0)
+			throw new InvalidArgumentError(`expected a positive number, got "${value}".`);
+		if (number > max) throw new InvalidArgumentError(`must be at most ${max}.`);
+		return number;
+	};
+}
+
+/** Repeatable and comma-separated: `-i python -i go` or `-i python,go`. */
+export function collect(value: string, previous: string[] = []): string[] {
+	return [
+		...previous,
+		...value
+			.split(",")
+			.map((part) => part.trim())
+			.filter(Boolean),
+	];
+}
+
+export function language(value: string, previous: string[] = []): string[] {
+	const values = collect(value, []);
+	for (const item of values) {
+		if (!languageSchema.safeParse(item).success) {
+			throw new InvalidArgumentError(`unknown language "${item}"; use ${languageSchema.options.join(", ")}.`);
+		}
+	}
+	return [...previous, ...values];
+}
+
+export function runId(value: string): number {
+	const id = Number(value);
+	if (!Number.isInteger(id) || id <= 0)
+		throw new InvalidArgumentError(`expected a run id (a positive whole number), got "${value}".`);
+	return id;
+}
+
+/** The run command's flags, checked against the same schema the HTTP API uses. */
+export function runConfigFrom(flags: Record<string, unknown>): RunConfig {
+	const parsed = runConfigSchema.safeParse({
+		model: flags.model,
+		agent: flags.agent,
+		suite: flags.suite,
+		include: flags.include,
+		exclude: flags.exclude,
+		exercises: flags.exercise,
+		all: flags.all,
+		concurrency: flags.concurrency,
+		timeoutMinutes: flags.timeout,
+		iterations: flags.iterations,
+		commandTimeoutSeconds: flags.commandTimeout,
+		description: flags.description,
+		name: flags.name,
+	});
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		throw new UsageError(`invalid ${issue?.path.join(".") ?? "option"}: ${issue?.message ?? "invalid"}`);
+	}
+	return parsed.data;
+}

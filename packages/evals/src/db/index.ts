@@ -1,0 +1,3 @@
+export * from "./client.js";
+export * from "./schema.js";
+export * from "./store.js";

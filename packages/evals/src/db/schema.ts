@@ -1,0 +1,188 @@
+import type { TaskEvent, ToolUsage } from "@agent-evals/types";
+import { sql } from "drizzle-orm";
+import {
+	bigint,
+	bigserial,
+	boolean,
+	check,
+	index,
+	integer,
+	jsonb,
+	pgTable,
+	real,
+	serial,
+	text,
+	timestamp,
+	unique,
+} from "drizzle-orm/pg-core";
+
+// The one definition of the tables for both PGlite and PostgreSQL. Changing anything here needs
+// `npm run db:generate -w @agent-evals/evals` and the generated migration committed with it.
+
+export const runStatuses = ["pending", "running", "completed", "cancelled", "failed"] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+export const taskStatuses = ["pending", "running", "passed", "failed", "cancelled"] as const;
+export type TaskStatus = (typeof taskStatuses)[number];
+
+export const failureKinds = ["test_failed", "timeout", "agent_error", "infra", "cancelled"] as const;
+export type FailureKind = (typeof failureKinds)[number];
+
+/** Milliseconds spent in each phase of a task; the runner may add phases. */
+export type PhaseTimings = {
+	workspaceMs?: number;
+	agentStartMs?: number;
+	agentMs?: number;
+	gradeMs?: number;
+	[phase: string]: number | undefined;
+};
+
+/** Settings as the runner stored them: already redacted, so never holds API keys. */
+export type StoredSettings = Record<string, unknown>;
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const at = (name: string) => timestamp(name, { withTimezone: true });
+// A run of a few thousand long tasks can pass 2^31 tokens once summed (cache reads above all),
+// so counters are bigint; "number" mode keeps them plain JS numbers (exact up to 2^53).
+const tokenCount = (name: string) => bigint(name, { mode: "number" }).notNull().default(0);
+
+const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(", "));
+
+export const taskMetrics = pgTable("task_metrics", {
+	id: serial("id").primaryKey(),
+	tokensIn: tokenCount("tokens_in"),
+	tokensOut: tokenCount("tokens_out"),
+	tokensContext: tokenCount("tokens_context"),
+	cacheWrites: tokenCount("cache_writes"),
+	cacheReads: tokenCount("cache_reads"),
+	/** USD. */
+	cost: real("cost").notNull().default(0),
+	/** Milliseconds: agent time for a task, wall time for a run. */
+	duration: integer("duration").notNull().default(0),
+	toolUsage: jsonb("tool_usage").$type<ToolUsage>().notNull().default({}),
+	createdAt: createdAt(),
+});
+
+export const runs = pgTable(
+	"runs",
+	{
+		id: serial("id").primaryKey(),
+		taskMetricsId: integer("task_metrics_id").references(() => taskMetrics.id, { onDelete: "set null" }),
+		/** `provider:model` as given, e.g. "anthropic:claude-sonnet-4", or "oracle". */
+		model: text("model").notNull(),
+		provider: text("provider"),
+		name: text("name"),
+		description: text("description"),
+		agent: text("agent").notNull().default("builtin"),
+		/** Suite path or name. */
+		suite: text("suite").notNull(),
+		settings: jsonb("settings").$type<StoredSettings>().notNull().default({}),
+		contextWindow: integer("context_window"),
+		/** USD per million tokens. */
+		inputPrice: real("input_price"),
+		outputPrice: real("output_price"),
+		cacheWritesPrice: real("cache_writes_price"),
+		cacheReadsPrice: real("cache_reads_price"),
+		concurrency: integer("concurrency").notNull().default(2),
+		/** Per-task timeout in minutes. */
+		timeout: integer("timeout").notNull().default(5),
+		iterations: integer("iterations").notNull().default(1),
+		status: text("status").$type<RunStatus>().notNull().default("pending"),
+		passed: integer("passed").notNull().default(0),
+		failed: integer("failed").notNull().default(0),
+		controllerPid: integer("controller_pid"),
+		heartbeatAt: at("heartbeat_at"),
+		createdAt: createdAt(),
+		startedAt: at("started_at"),
+		finishedAt: at("finished_at"),
+	},
+	(t) => [
+		check("runs_status_check", sql`${t.status} in (${inList(runStatuses)})`),
+		// The run list is read newest first, usually filtered by status.
+		index("runs_created_at_idx").on(t.createdAt),
+	],
+);
+
+export const tasks = pgTable(
+	"tasks",
+	{
+		id: serial("id").primaryKey(),
+		runId: integer("run_id")
+			.notNull()
+			.references(() => runs.id, { onDelete: "cascade" }),
+		taskMetricsId: integer("task_metrics_id").references(() => taskMetrics.id, { onDelete: "set null" }),
+		// Not null (unlike upstream) so the unique key below really is one: NULLs never conflict.
+		language: text("language").notNull(),
+		exercise: text("exercise").notNull(),
+		iteration: integer("iteration").notNull().default(1),
+		status: text("status").$type<TaskStatus>().notNull().default("pending"),
+		/** null = no verdict yet (or none possible, e.g. an infra failure). */
+		passed: boolean("passed"),
+		failureKind: text("failure_kind").$type<FailureKind>(),
+		attempt: integer("attempt").notNull().default(0),
+		/** The agent's own task id (Roo Code's taskId), needed to resume it. */
+		agentTaskId: text("agent_task_id"),
+		queueWaitMs: integer("queue_wait_ms"),
+		phaseTimings: jsonb("phase_timings").$type<PhaseTimings>(),
+		testOutput: text("test_output"),
+		workspaceDiff: text("workspace_diff"),
+		testsTampered: boolean("tests_tampered").notNull().default(false),
+		error: text("error"),
+		startedAt: at("started_at"),
+		finishedAt: at("finished_at"),
+		createdAt: createdAt(),
+	},
+	(t) => [
+		unique("tasks_run_exercise_iteration_unique").on(t.runId, t.language, t.exercise, t.iteration),
+		index("tasks_run_status_idx").on(t.runId, t.status),
+		check("tasks_status_check", sql`${t.status} in (${inList(taskStatuses)})`),
+		check("tasks_failure_kind_check", sql`${t.failureKind} is null or ${t.failureKind} in (${inList(failureKinds)})`),
+	],
+);
+
+export const toolErrors = pgTable(
+	"tool_errors",
+	{
+		id: serial("id").primaryKey(),
+		runId: integer("run_id")
+			.notNull()
+			.references(() => runs.id, { onDelete: "cascade" }),
+		taskId: integer("task_id").references(() => tasks.id, { onDelete: "cascade" }),
+		toolName: text("tool_name").notNull(),
+		error: text("error").notNull(),
+		createdAt: createdAt(),
+	},
+	// Cascading deletes look rows up by each foreign key; without these they scan the table.
+	(t) => [index("tool_errors_run_id_idx").on(t.runId), index("tool_errors_task_id_idx").on(t.taskId)],
+);
+
+export const taskEvents = pgTable(
+	"task_events",
+	{
+		/** Global and increasing: the SSE `id:` a client replays from with Last-Event-ID. */
+		id: bigserial("id", { mode: "number" }).primaryKey(),
+		runId: integer("run_id")
+			.notNull()
+			.references(() => runs.id, { onDelete: "cascade" }),
+		taskId: integer("task_id").references(() => tasks.id, { onDelete: "cascade" }),
+		eventName: text("event_name").notNull(),
+		/** The whole TaskEvent, its `taskId` set to the database task id. */
+		event: jsonb("event").$type<TaskEvent>().notNull(),
+		createdAt: createdAt(),
+	},
+	(t) => [index("task_events_run_id_id_idx").on(t.runId, t.id), index("task_events_task_id_idx").on(t.taskId)],
+);
+
+export const schema = { runs, tasks, taskMetrics, toolErrors, taskEvents };
+export type Schema = typeof schema;
+
+export type Run = typeof runs.$inferSelect;
+export type NewRun = typeof runs.$inferInsert;
+export type Task = typeof tasks.$inferSelect;
+export type NewTask = typeof tasks.$inferInsert;
+export type TaskMetrics = typeof taskMetrics.$inferSelect;
+export type NewTaskMetrics = typeof taskMetrics.$inferInsert;
+export type ToolError = typeof toolErrors.$inferSelect;
+export type NewToolError = typeof toolErrors.$inferInsert;
+export type TaskEventRow = typeof taskEvents.$inferSelect;
+export type NewTaskEventRow = typeof taskEvents.$inferInsert;

@@ -1,0 +1,35 @@
+/** How a runner starts an agent: whatever it is, it ends up serving IPC on `socketPath`. */
+export interface AgentLaunch {
+	workspace: string;
+	socketPath: string;
+	/** Where the agent may keep its task histories and logs (outside the workspace). */
+	storageDir: string;
+	env: NodeJS.ProcessEnv;
+}
+
+export interface AgentProcess {
+	readonly pid: number | undefined;
+	/** Settles when the process has exited. */
+	readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+	readonly hasExited: boolean;
+	/** SIGTERM to the agent's whole process tree, SIGKILL after `graceMs`; resolves when gone. */
+	stop(graceMs?: number): Promise<void>;
+	/** The last lines the agent wrote to stderr (for failure reports). */
+	stderrTail(): string;
+}
+
+/** An error starting the agent: always an `infra` failure, never the model's fault. */
+export class AgentStartError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = "AgentStartError";
+	}
+}
+
+export interface AgentAdapter {
+	readonly name: string;
+	readonly description: string;
+	/** Why this adapter cannot run on this machine (a missing binary), or undefined if it can. */
+	unavailableReason(): Promise<string | undefined>;
+	start(launch: AgentLaunch): Promise<AgentProcess>;
+}

@@ -1,0 +1,31 @@
+import { createRequire } from "node:module";
+import type { AgentAdapter, AgentLaunch, AgentProcess } from "./adapter.js";
+import { spawnAgentProcess } from "./child-agent.js";
+
+/** Our own headless agent, `evals-agent`, from the @agent-evals/agent package. */
+export class BuiltinAgentAdapter implements AgentAdapter {
+	readonly name = "builtin";
+	readonly description = "evals-agent, the headless agent in this repository (any provider, offline models)";
+
+	async unavailableReason(): Promise<string | undefined> {
+		try {
+			agentCliPath();
+			return undefined;
+		} catch (error) {
+			return `evals-agent is not built (${(error as Error).message}); run npm install`;
+		}
+	}
+
+	start(launch: AgentLaunch): Promise<AgentProcess> {
+		return spawnAgentProcess(
+			process.execPath,
+			[agentCliPath(), "--workspace", launch.workspace, "--socket", launch.socketPath, "--storage", launch.storageDir],
+			{ cwd: launch.workspace, env: launch.env },
+		);
+	}
+}
+
+function agentCliPath(): string {
+	// Resolved through the package's exports to the compiled entry point, never its sources.
+	return createRequire(import.meta.url).resolve("@agent-evals/agent/cli");
+}

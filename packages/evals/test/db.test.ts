@@ -1,0 +1,539 @@
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
+import path from "node:path";
+import type { TaskEvent } from "@agent-evals/types";
+import { count, eq } from "drizzle-orm";
+import { integer, pgSchema, serial, text } from "drizzle-orm/pg-core";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, DatabaseOpenError, openDatabase } from "../src/db/client.js";
+import { runs, taskEvents, taskMetrics, tasks, toolErrors } from "../src/db/schema.js";
+import { Store } from "../src/db/store.js";
+
+const databaseUrl = process.env.DATABASE_URL;
+// PGlite's initdb takes seconds, more on a busy machine.
+const OPEN_TIMEOUT = 120_000;
+
+const journal = JSON.parse(await readFile(new URL("../drizzle/meta/_journal.json", import.meta.url), "utf8")) as {
+	entries: unknown[];
+};
+
+const migrationsTable = pgSchema("drizzle").table("__drizzle_migrations", {
+	id: serial("id"),
+	hash: text("hash"),
+	createdAt: integer("created_at"),
+});
+
+async function appliedMigrations(database: Database): Promise<number> {
+	const [row] = await database.db.select({ n: count() }).from(migrationsTable);
+	return row?.n ?? -1;
+}
+
+const uniqueModel = () => `test:model-${randomBytes(4).toString("hex")}`;
+const newRun = (store: Store, extra: Partial<Parameters<Store["createRun"]>[0]> = {}) =>
+	store.createRun({ model: uniqueModel(), suite: "exercises", ...extra });
+
+const started = (id: string): TaskEvent => ({ eventName: "taskStarted", payload: [id] });
+const tokenUsage = (id: string, tokensIn: number): TaskEvent => ({
+	eventName: "taskTokenUsageUpdated",
+	payload: [id, { totalTokensIn: tokensIn, totalTokensOut: 1, totalCost: 0.01, contextTokens: tokensIn }],
+});
+
+/** The same assertions for every backend; `open` gives a fresh, migrated database. */
+function storeSuite(open: () => Promise<Database>) {
+	let database: Database;
+	let store: Store;
+
+	beforeAll(async () => {
+		database = await open();
+		store = new Store(database);
+	}, OPEN_TIMEOUT);
+	afterAll(async () => {
+		await database?.close();
+	});
+
+	it("applies the migrations again without error or duplicates", async () => {
+		expect(await appliedMigrations(database)).toBe(journal.entries.length);
+		await database.migrate();
+		await database.migrate();
+		expect(await appliedMigrations(database)).toBe(journal.entries.length);
+	});
+
+	it("creates, reads, updates and lists runs with defaults", async () => {
+		const model = uniqueModel();
+		const run = await store.createRun({ model, suite: "exercises", settings: { apiProvider: "anthropic" } });
+		expect(run).toMatchObject({
+			model,
+			suite: "exercises",
+			agent: "builtin",
+			status: "pending",
+			concurrency: 2,
+			timeout: 5,
+			iterations: 1,
+			passed: 0,
+			failed: 0,
+			taskMetricsId: null,
+			settings: { apiProvider: "anthropic" },
+		});
+		expect(run.createdAt).toBeInstanceOf(Date);
+		expect(await store.getRun(run.id)).toEqual(run);
+		expect(await store.getRun(2_000_000_000)).toBeUndefined();
+
+		const startedAt = new Date("2025-01-02T03:04:05.678Z");
+		const updated = await store.updateRun(run.id, { status: "running", startedAt, inputPrice: 3, outputPrice: 15 });
+		expect(updated).toMatchObject({ status: "running", inputPrice: 3, outputPrice: 15 });
+		expect(updated?.startedAt?.toISOString()).toBe(startedAt.toISOString());
+		expect(await store.updateRun(run.id, {})).toEqual(updated);
+		expect(await store.updateRun(2_000_000_000, { name: "x" })).toBeUndefined();
+
+		const second = await store.createRun({ model, suite: "exercises" });
+		const third = await store.createRun({ model, suite: "other", status: "completed" });
+		expect((await store.listRuns({ model })).map((r) => r.id)).toEqual([third.id, second.id, run.id]);
+		expect((await store.listRuns({ model, limit: 1, offset: 1 })).map((r) => r.id)).toEqual([second.id]);
+		expect((await store.listRuns({ model, status: "completed" })).map((r) => r.id)).toEqual([third.id]);
+		expect((await store.listRuns({ model, status: ["running", "completed"] })).map((r) => r.id)).toEqual([
+			third.id,
+			run.id,
+		]);
+		expect(await store.listRuns({ model, since: new Date(Date.now() + 60_000) })).toEqual([]);
+		expect((await store.listRuns({ model, since: new Date(Date.now() - 60_000) })).length).toBe(3);
+
+		await expect(store.createRun({ model, suite: "x", status: "bogus" as never })).rejects.toThrow();
+	});
+
+	it("creates tasks idempotently under the (run, language, exercise, iteration) key", async () => {
+		const run = await newRun(store);
+		const items = [
+			{ language: "python", exercise: "two-fer", iteration: 1 },
+			{ language: "python", exercise: "two-fer", iteration: 2 },
+			{ language: "go", exercise: "bob", iteration: 1 },
+		];
+		const first = await store.createTasks(run.id, items);
+		expect(first.map((t) => [t.language, t.exercise, t.iteration])).toEqual(items.map((i) => Object.values(i)));
+		expect(first.every((t) => t.status === "pending" && t.passed === null && t.attempt === 0)).toBe(true);
+
+		await store.updateTask(first[0]?.id ?? -1, { status: "running", attempt: 1 });
+		const again = await store.createTasks(run.id, [
+			{ language: "go", exercise: "bob", iteration: 1 },
+			{ language: "rust", exercise: "acronym", iteration: 1 },
+			{ language: "rust", exercise: "acronym", iteration: 1 },
+			{ language: "python", exercise: "two-fer", iteration: 1 },
+		]);
+		expect(again).toHaveLength(3);
+		expect(again[0]?.id).toBe(first[2]?.id);
+		expect(again[2]).toMatchObject({ id: first[0]?.id, status: "running", attempt: 1 });
+		expect(await store.listTasks(run.id)).toHaveLength(4);
+		expect(await store.createTasks(run.id, [])).toEqual([]);
+
+		await expect(
+			database.db.insert(tasks).values({ runId: run.id, language: "go", exercise: "bob", iteration: 1 }),
+		).rejects.toSatisfy((error: unknown) => (error as { cause?: { code?: string } }).cause?.code === "23505");
+
+		const other = await newRun(store);
+		expect(await store.createTasks(other.id, [{ language: "go", exercise: "bob", iteration: 1 }])).toHaveLength(1);
+	});
+
+	it("creates a large batch of tasks in one call", async () => {
+		const run = await newRun(store);
+		const items = Array.from({ length: 2500 }, (_, i) => ({ language: "js", exercise: `ex-${i}`, iteration: 1 }));
+		const created = await store.createTasks(run.id, items);
+		expect(created).toHaveLength(2500);
+		expect(created[2499]?.exercise).toBe("ex-2499");
+	});
+
+	it("updates, filters and finds unfinished tasks", async () => {
+		const run = await newRun(store);
+		const [a, b, c, d] = await store.createTasks(run.id, [
+			{ language: "go", exercise: "a", iteration: 1 },
+			{ language: "go", exercise: "b", iteration: 1 },
+			{ language: "go", exercise: "c", iteration: 1 },
+			{ language: "go", exercise: "d", iteration: 1 },
+		]);
+		if (!a || !b || !c || !d) throw new Error("tasks missing");
+		const updated = await store.updateTask(a.id, {
+			status: "failed",
+			passed: false,
+			failureKind: "timeout",
+			phaseTimings: { workspaceMs: 12, agentMs: 3400 },
+			testOutput: "1 failed",
+			testsTampered: true,
+			finishedAt: new Date(),
+		});
+		expect(updated).toMatchObject({
+			status: "failed",
+			passed: false,
+			failureKind: "timeout",
+			phaseTimings: { workspaceMs: 12, agentMs: 3400 },
+			testsTampered: true,
+		});
+		expect(await store.getTask(a.id)).toEqual(updated);
+		await store.updateTask(b.id, { status: "running", agentTaskId: "roo-1", queueWaitMs: 40 });
+		await store.updateTask(c.id, { status: "passed", passed: true });
+		expect((await store.unfinishedTasks(run.id)).map((t) => t.id)).toEqual([b.id, d.id]);
+		expect((await store.listTasks(run.id, { status: "passed" })).map((t) => t.id)).toEqual([c.id]);
+		expect(await store.getTask(2_000_000_000)).toBeUndefined();
+		await expect(store.updateTask(a.id, { failureKind: "nonsense" as never })).rejects.toThrow();
+	});
+
+	it("saves task metrics into one linked row, with counts beyond 2^31", async () => {
+		const run = await newRun(store);
+		const [task] = await store.createTasks(run.id, [{ language: "go", exercise: "m", iteration: 1 }]);
+		if (!task) throw new Error("task missing");
+		const first = await store.saveTaskMetrics(task.id, {
+			tokensIn: 100,
+			tokensOut: 20,
+			tokensContext: 90,
+			cacheWrites: 5,
+			cacheReads: 7,
+			cost: 0.25,
+			duration: 1000,
+			toolUsage: { read_file: { attempts: 1, failures: 0 } },
+		});
+		expect((await store.getTask(task.id))?.taskMetricsId).toBe(first.id);
+		const second = await store.saveTaskMetrics(task.id, {
+			tokensIn: 3_000_000_000,
+			tokensOut: 40,
+			tokensContext: 95,
+			cacheWrites: 5,
+			cacheReads: 9,
+			cost: 0.5,
+			duration: 2000,
+			toolUsage: { read_file: { attempts: 2, failures: 1 } },
+		});
+		expect(second.id).toBe(first.id);
+		const stored = await store.getTaskMetrics(first.id);
+		expect(stored).toMatchObject({ tokensIn: 3_000_000_000, tokensOut: 40, duration: 2000 });
+		expect(stored?.cost).toBeCloseTo(0.5);
+		expect(stored?.toolUsage).toEqual({ read_file: { attempts: 2, failures: 1 } });
+		const rows = await database.db.select({ n: count() }).from(taskMetrics).where(eq(taskMetrics.id, first.id));
+		expect(rows[0]?.n).toBe(1);
+
+		// Concurrent saves for one task must still end with a single linked row.
+		const base = { tokensOut: 1, tokensContext: 1, cacheWrites: 0, cacheReads: 0, cost: 0, duration: 1, toolUsage: {} };
+		const saves = await Promise.all([1, 2, 3, 4].map((n) => store.saveTaskMetrics(task.id, { ...base, tokensIn: n })));
+		expect(new Set(saves.map((s) => s.id))).toEqual(new Set([first.id]));
+		await expect(store.saveTaskMetrics(2_000_000_000, { ...base, tokensIn: 1 })).rejects.toThrow(/does not exist/);
+	});
+
+	it("finishes a run: counts, summed metrics, wall time and merged tool usage", async () => {
+		const run = await newRun(store, { status: "running", startedAt: new Date(Date.now() - 5000) });
+		const [a, b, c, d, e] = await store.createTasks(
+			run.id,
+			["a", "b", "c", "d", "e"].map((exercise) => ({ language: "py", exercise, iteration: 1 })),
+		);
+		if (!a || !b || !c || !d || !e) throw new Error("tasks missing");
+		await store.updateTask(a.id, { status: "passed", passed: true });
+		await store.updateTask(b.id, { status: "passed", passed: true });
+		await store.updateTask(c.id, { status: "failed", passed: false, failureKind: "test_failed" });
+		await store.updateTask(d.id, { status: "cancelled", failureKind: "cancelled" });
+		const metrics = { tokensContext: 0, cacheWrites: 1, cacheReads: 2, duration: 100 };
+		await store.saveTaskMetrics(a.id, {
+			...metrics,
+			tokensIn: 1000,
+			tokensOut: 100,
+			cost: 0.1,
+			toolUsage: { read_file: { attempts: 3, failures: 1 }, write_to_file: { attempts: 1, failures: 0 } },
+		});
+		await store.saveTaskMetrics(c.id, {
+			...metrics,
+			tokensIn: 2_500_000_000,
+			tokensOut: 300,
+			cost: 0.2,
+			toolUsage: { read_file: { attempts: 2, failures: 0 }, execute_command: { attempts: 4, failures: 2 } },
+		});
+
+		expect(await store.runTotals(run.id)).toEqual({
+			passed: 2,
+			failed: 1,
+			pending: 1,
+			running: 0,
+			total: 5,
+			tokensIn: 2_500_001_000,
+			tokensOut: 400,
+			cost: expect.closeTo(0.3, 5),
+		});
+
+		const finished = await store.finishRun(run.id, "completed");
+		expect(finished).toMatchObject({ status: "completed", passed: 2, failed: 1 });
+		expect(finished.finishedAt).toBeInstanceOf(Date);
+		const runMetrics = await store.getTaskMetrics(finished.taskMetricsId ?? -1);
+		expect(runMetrics).toMatchObject({ tokensIn: 2_500_001_000, tokensOut: 400, cacheWrites: 2, cacheReads: 4 });
+		expect(runMetrics?.cost).toBeCloseTo(0.3, 5);
+		expect(runMetrics?.duration).toBeGreaterThanOrEqual(5000);
+		expect(runMetrics?.duration).toBeLessThan(120_000);
+		expect(runMetrics?.toolUsage).toEqual({
+			read_file: { attempts: 5, failures: 1 },
+			write_to_file: { attempts: 1, failures: 0 },
+			execute_command: { attempts: 4, failures: 2 },
+		});
+
+		// Finishing again (e.g. cancel after completion) recomputes the same row.
+		await store.updateTask(e.id, { status: "failed", passed: false, failureKind: "infra" });
+		const again = await store.finishRun(run.id, "failed");
+		expect(again).toMatchObject({ status: "failed", passed: 2, failed: 2, taskMetricsId: finished.taskMetricsId });
+
+		const empty = await newRun(store);
+		const closed = await store.finishRun(empty.id, "cancelled");
+		expect(closed).toMatchObject({ status: "cancelled", passed: 0, failed: 0 });
+		expect(await store.getTaskMetrics(closed.taskMetricsId ?? -1)).toMatchObject({ duration: 0, toolUsage: {} });
+		expect(await store.runTotals(empty.id)).toEqual({
+			passed: 0,
+			failed: 0,
+			pending: 0,
+			running: 0,
+			total: 0,
+			tokensIn: 0,
+			tokensOut: 0,
+			cost: 0,
+		});
+		await expect(store.finishRun(2_000_000_000, "completed")).rejects.toThrow(/does not exist/);
+	});
+
+	it("stores task events in order and replays after an id", async () => {
+		const run = await newRun(store);
+		const [task, other] = await store.createTasks(run.id, [
+			{ language: "go", exercise: "ev", iteration: 1 },
+			{ language: "go", exercise: "ev2", iteration: 1 },
+		]);
+		if (!task || !other) throw new Error("tasks missing");
+		const ids = await store.appendTaskEvents(run.id, task.id, [
+			started("roo-1"),
+			tokenUsage("roo-1", 10),
+			tokenUsage("roo-1", 20),
+		]);
+		expect(ids).toHaveLength(3);
+		expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+		const otherIds = await store.appendTaskEvents(run.id, other.id, [started("roo-2")]);
+		const runLevel = await store.appendTaskEvents(run.id, null, [{ eventName: "modeChanged", payload: ["code"] }]);
+		expect(await store.appendTaskEvents(run.id, null, [])).toEqual([]);
+		expect(otherIds[0]).toBeGreaterThan(ids[2] ?? Number.POSITIVE_INFINITY);
+
+		const all = await store.listTaskEvents(run.id);
+		expect(all.map((e) => e.id)).toEqual([...ids, ...otherIds, ...runLevel]);
+		expect(all[0]).toMatchObject({ runId: run.id, taskId: task.id, eventName: "taskStarted" });
+		expect(all[0]?.event).toEqual({ eventName: "taskStarted", payload: ["roo-1"], taskId: task.id });
+		expect(all[4]?.event).toEqual({ eventName: "modeChanged", payload: ["code"] });
+		expect(all[4]?.taskId).toBeNull();
+
+		const afterSecond = await store.listTaskEvents(run.id, { afterId: ids[1] });
+		expect(afterSecond.map((e) => e.id)).toEqual([ids[2], ...otherIds, ...runLevel]);
+		expect((await store.listTaskEvents(run.id, { afterId: ids[0], limit: 2 })).map((e) => e.id)).toEqual(
+			ids.slice(1, 3),
+		);
+		expect((await store.listTaskEvents(run.id, { taskId: other.id })).map((e) => e.id)).toEqual(otherIds);
+		expect(await store.listTaskEvents(run.id, { afterId: runLevel[0] })).toEqual([]);
+
+		const otherRun = await newRun(store);
+		await store.appendTaskEvents(otherRun.id, null, [started("x")]);
+		expect((await store.listTaskEvents(run.id)).length).toBe(5);
+	});
+
+	it("records tool errors and heartbeats", async () => {
+		const run = await newRun(store);
+		const [task] = await store.createTasks(run.id, [{ language: "go", exercise: "te", iteration: 1 }]);
+		if (!task) throw new Error("task missing");
+		const error = await store.addToolError({
+			runId: run.id,
+			taskId: task.id,
+			toolName: "apply_diff",
+			error: "no match",
+		});
+		expect(error).toMatchObject({ runId: run.id, taskId: task.id, toolName: "apply_diff", error: "no match" });
+		await store.addToolError({ runId: run.id, taskId: null, toolName: "execute_command", error: "spawn failed" });
+		expect((await store.listToolErrors(run.id)).map((e) => e.toolName)).toEqual(["apply_diff", "execute_command"]);
+		expect(await store.listToolErrors(run.id, { taskId: task.id })).toEqual([error]);
+
+		const before = Date.now();
+		await store.heartbeat(run.id, 4242);
+		const beat = await store.getRun(run.id);
+		expect(beat?.controllerPid).toBe(4242);
+		expect(Math.abs((beat?.heartbeatAt?.getTime() ?? 0) - before)).toBeLessThan(60_000);
+	});
+
+	it("deletes a run with everything that hangs off it", async () => {
+		const keep = await newRun(store);
+		const [kept] = await store.createTasks(keep.id, [{ language: "go", exercise: "k", iteration: 1 }]);
+		const run = await newRun(store, { startedAt: new Date() });
+		const [task] = await store.createTasks(run.id, [{ language: "go", exercise: "del", iteration: 1 }]);
+		if (!task || !kept) throw new Error("tasks missing");
+		const metrics = await store.saveTaskMetrics(task.id, {
+			tokensIn: 1,
+			tokensOut: 1,
+			tokensContext: 1,
+			cacheWrites: 0,
+			cacheReads: 0,
+			cost: 0,
+			duration: 1,
+			toolUsage: {},
+		});
+		await store.appendTaskEvents(run.id, task.id, [started("roo-del")]);
+		await store.appendTaskEvents(keep.id, kept.id, [started("roo-keep")]);
+		await store.addToolError({ runId: run.id, taskId: task.id, toolName: "read_file", error: "ENOENT" });
+		const finished = await store.finishRun(run.id, "completed");
+
+		expect(await store.deleteRun(run.id)).toBe(true);
+		expect(await store.deleteRun(run.id)).toBe(false);
+		expect(await store.getRun(run.id)).toBeUndefined();
+		expect(await store.getTask(task.id)).toBeUndefined();
+		const left = async (table: typeof tasks | typeof taskEvents | typeof toolErrors) =>
+			(await database.db.select({ n: count() }).from(table).where(eq(table.runId, run.id)))[0]?.n;
+		expect(await left(tasks)).toBe(0);
+		expect(await left(taskEvents)).toBe(0);
+		expect(await left(toolErrors)).toBe(0);
+		expect(await store.getTaskMetrics(metrics.id)).toBeUndefined();
+		expect(await store.getTaskMetrics(finished.taskMetricsId ?? -1)).toBeUndefined();
+
+		expect(await store.getTask(kept.id)).toBeDefined();
+		expect(await store.listTaskEvents(keep.id)).toHaveLength(1);
+		// A plain SQL delete cascades too, for tools that bypass the store.
+		await database.db.delete(runs).where(eq(runs.id, keep.id));
+		expect(await store.getTask(kept.id)).toBeUndefined();
+	});
+}
+
+describe("store on in-memory PGlite", () => {
+	storeSuite(() => openDatabase({ databaseUrl: "memory://" }));
+});
+
+describe.skipIf(!databaseUrl)(
+	databaseUrl ? "store on PostgreSQL" : "store on PostgreSQL — skipped: DATABASE_URL not set",
+	() => {
+		// A database per test-file run, so parallel CI jobs on one server never see each other's rows.
+		const created: string[] = [];
+		const urlFor = (name: string) => {
+			const url = new URL(databaseUrl ?? "");
+			url.pathname = `/${name}`;
+			return url.toString();
+		};
+		const withAdmin = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
+			const client = new pg.Client({ connectionString: databaseUrl });
+			await client.connect();
+			try {
+				return await fn(client);
+			} finally {
+				await client.end();
+			}
+		};
+		const createDatabase = async () => {
+			const name = `agent_evals_t_${process.pid}_${randomBytes(4).toString("hex")}`;
+			await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
+			created.push(name);
+			return urlFor(name);
+		};
+		afterAll(async () => {
+			await withAdmin(async (c) => {
+				for (const name of created) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			});
+		});
+
+		let suiteUrl = "";
+		beforeAll(async () => {
+			suiteUrl = await createDatabase();
+		});
+
+		describe("shared suite", () => {
+			storeSuite(() => openDatabase({ databaseUrl: suiteUrl }));
+		});
+
+		it("migrates an empty database from several openers at once", async () => {
+			const url = await createDatabase();
+			const opened = await Promise.all(Array.from({ length: 5 }, () => openDatabase({ databaseUrl: url })));
+			try {
+				for (const database of opened) {
+					expect(database.kind).toBe("postgres");
+					expect(await appliedMigrations(database)).toBe(journal.entries.length);
+				}
+				const store = new Store(opened[1] as Database);
+				const run = await newRun(store);
+				expect((await new Store(opened[4] as Database).getRun(run.id))?.id).toBe(run.id);
+			} finally {
+				await Promise.all(opened.map((d) => d.close()));
+			}
+		});
+
+		it("names the server but not the password when the password is wrong", async () => {
+			const url = new URL(databaseUrl ?? "");
+			url.password = "wrong-Pa55word";
+			const error = await openDatabase({ databaseUrl: url.toString() }).catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(DatabaseOpenError);
+			const message = (error as Error).message;
+			expect(message).toContain(`${url.hostname}:${url.port || "5432"}`);
+			expect(message).toMatch(/password authentication failed/);
+			expect(message).not.toContain("wrong-Pa55word");
+		});
+
+		it("says so when the database does not exist", async () => {
+			const error = await openDatabase({ databaseUrl: urlFor("agent_evals_missing_db") }).catch((e: unknown) => e);
+			expect((error as Error).message).toMatch(/"agent_evals_missing_db".*does not exist/);
+		});
+	},
+);
+
+describe("opening databases", () => {
+	let home = "";
+	beforeAll(async () => {
+		home = await mkdtemp(path.join(tmpdir(), "agent-evals-db-"));
+	});
+	afterAll(async () => {
+		await rm(home, { recursive: true, force: true });
+	});
+
+	it(
+		"keeps a file-backed PGlite under EVALS_HOME across close and reopen, one process at a time",
+		async () => {
+			const evalsHome = path.join(home, "nested", "home");
+			const first = await openDatabase({ evalsHome });
+			expect(first.kind).toBe("pglite");
+			expect(first.location).toBe(`pglite:${path.join(evalsHome, "db")}`);
+			let runId: number;
+			try {
+				const run = await newRun(new Store(first), { name: "persisted" });
+				runId = run.id;
+				const busy = await openDatabase({ evalsHome }).catch((e: unknown) => e);
+				expect(busy).toBeInstanceOf(DatabaseOpenError);
+				expect((busy as Error).message).toMatch(/in use by this process/);
+			} finally {
+				await first.close();
+				await first.close();
+			}
+
+			// A lock left by a process that died must not block the next start.
+			const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+			await writeFile(path.join(evalsHome, "db.lock"), JSON.stringify({ pid: dead, host: hostname() }));
+			const previous = process.env.EVALS_HOME;
+			process.env.EVALS_HOME = evalsHome;
+			const second = await openDatabase().finally(() => {
+				if (previous === undefined) delete process.env.EVALS_HOME;
+				else process.env.EVALS_HOME = previous;
+			});
+			try {
+				expect(await appliedMigrations(second)).toBe(journal.entries.length);
+				expect(await new Store(second).getRun(runId)).toMatchObject({ name: "persisted" });
+			} finally {
+				await second.close();
+			}
+		},
+		OPEN_TIMEOUT,
+	);
+
+	it("reports an unreachable PostgreSQL with host and database but without the password", async () => {
+		const error = await openDatabase({
+			databaseUrl: "postgres://evals:s3cret-Passw0rd@127.0.0.1:1/agent_evals_test",
+		}).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(DatabaseOpenError);
+		const message = (error as Error).message;
+		expect(message).toContain("127.0.0.1:1");
+		expect(message).toContain("agent_evals_test");
+		expect(message).toMatch(/connection refused/);
+		expect(message).not.toContain("s3cret-Passw0rd");
+		expect(message).not.toMatch(/\n\s+at /);
+	});
+
+	it("rejects a URL it cannot use without echoing it", async () => {
+		await expect(openDatabase({ databaseUrl: "mysql://root:hunter2@db/x" })).rejects.toThrow(/Unsupported.*"mysql:"/);
+		const error = await openDatabase({ databaseUrl: "postgres://u:hunter2@[bad" }).catch((e: unknown) => e);
+		expect((error as Error).message).not.toContain("hunter2");
+	});
+});
