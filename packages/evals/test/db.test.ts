@@ -6,13 +6,12 @@ import path from "node:path";
 import type { TaskEvent } from "@agent-evals/types";
 import { count, eq } from "drizzle-orm";
 import { integer, pgSchema, serial, text } from "drizzle-orm/pg-core";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, DatabaseOpenError, openDatabase } from "../src/db/client.js";
 import { runs, taskEvents, taskMetrics, tasks, toolErrors } from "../src/db/schema.js";
 import { Store } from "../src/db/store.js";
+import { databaseUrl, scratchDatabases } from "./helpers/postgres.js";
 
-const databaseUrl = process.env.DATABASE_URL;
 // PGlite's initdb takes seconds, more on a busy machine.
 const OPEN_TIMEOUT = 120_000;
 
@@ -400,33 +399,9 @@ describe("store on in-memory PGlite", () => {
 describe.skipIf(!databaseUrl)(
 	databaseUrl ? "store on PostgreSQL" : "store on PostgreSQL — skipped: DATABASE_URL not set",
 	() => {
-		// A database per test-file run, so parallel CI jobs on one server never see each other's rows.
-		const created: string[] = [];
-		const urlFor = (name: string) => {
-			const url = new URL(databaseUrl ?? "");
-			url.pathname = `/${name}`;
-			return url.toString();
-		};
-		const withAdmin = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
-			const client = new pg.Client({ connectionString: databaseUrl });
-			await client.connect();
-			try {
-				return await fn(client);
-			} finally {
-				await client.end();
-			}
-		};
-		const createDatabase = async () => {
-			const name = `agent_evals_t_${process.pid}_${randomBytes(4).toString("hex")}`;
-			await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
-			created.push(name);
-			return urlFor(name);
-		};
-		afterAll(async () => {
-			await withAdmin(async (c) => {
-				for (const name of created) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-			});
-		});
+		const scratch = scratchDatabases();
+		const createDatabase = () => scratch.create();
+		afterAll(() => scratch.drop());
 
 		let suiteUrl = "";
 		beforeAll(async () => {
@@ -465,7 +440,9 @@ describe.skipIf(!databaseUrl)(
 		});
 
 		it("says so when the database does not exist", async () => {
-			const error = await openDatabase({ databaseUrl: urlFor("agent_evals_missing_db") }).catch((e: unknown) => e);
+			const missing = new URL(databaseUrl ?? "");
+			missing.pathname = "/agent_evals_missing_db";
+			const error = await openDatabase({ databaseUrl: missing.toString() }).catch((e: unknown) => e);
 			expect((error as Error).message).toMatch(/"agent_evals_missing_db".*does not exist/);
 		});
 	},

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { DatabaseOpenError } from "../db/client.js";
 import { registerExercises } from "./commands/exercises.js";
 import { registerManage } from "./commands/manage.js";
@@ -28,6 +28,12 @@ try {
 }
 
 function exitCodeFor(error: unknown): number {
+	// Commander prints (and re-wraps) what its own parsers reject; one thrown by an action, such as
+	// a bad run id (`evals show abc`), arrives here unprinted.
+	if (error instanceof InvalidArgumentError) {
+		process.stderr.write(`evals: ${error.message}\n`);
+		return EXIT_USAGE;
+	}
 	if (error instanceof CommanderError) {
 		// Help and version are not errors; everything else commander rejects is a usage mistake.
 		return error.exitCode === 0 ? 0 : EXIT_USAGE;

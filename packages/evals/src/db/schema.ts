@@ -84,13 +84,17 @@ export const runs = pgTable(
 		cacheWritesPrice: real("cache_writes_price"),
 		cacheReadsPrice: real("cache_reads_price"),
 		concurrency: integer("concurrency").notNull().default(2),
-		/** Per-task timeout in minutes. */
-		timeout: integer("timeout").notNull().default(5),
+		/** Per-task timeout in minutes (fractions allowed: short limits are useful in tests). */
+		timeout: real("timeout").notNull().default(5),
+		/** Limit of each grading command, seconds. */
+		commandTimeout: integer("command_timeout").notNull().default(120),
 		iterations: integer("iterations").notNull().default(1),
 		status: text("status").$type<RunStatus>().notNull().default("pending"),
 		passed: integer("passed").notNull().default(0),
 		failed: integer("failed").notNull().default(0),
 		controllerPid: integer("controller_pid"),
+		/** Host of the controller, so a dead local controller can be told from a live remote one. */
+		controllerHost: text("controller_host"),
 		heartbeatAt: at("heartbeat_at"),
 		createdAt: createdAt(),
 		startedAt: at("started_at"),

@@ -10,6 +10,7 @@ import type { Store } from "../db/store.js";
 import { loadSuite } from "../exercises/load.js";
 import { selectExercises } from "../exercises/select.js";
 import type { Exercise, Language, Suite } from "../exercises/types.js";
+import { processAlive } from "../sandbox/process-group.js";
 import { getSandbox } from "../sandbox/registry.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import type { AgentAdapter } from "./agents/adapter.js";
@@ -38,6 +39,8 @@ export interface ControllerOptions {
 	keepWorkspaces?: boolean;
 	/** Backoff before retrying an infra failure; doubled each attempt. */
 	retryBackoffMs?: number;
+	/** Adapters by name that take precedence over the registry (custom agents, tests). */
+	adapters?: Record<string, AgentAdapter>;
 }
 
 /** Somebody else is running this run right now. */
@@ -63,7 +66,7 @@ export class Controller {
 	/** Chooses the exercises, checks the agent and model, and stores the run with its tasks. */
 	async createRun(config: RunConfig): Promise<{ run: Run; tasks: Task[]; suite: Suite }> {
 		const spec = parseModelSpec(config.model);
-		const adapter = getAgentAdapter(config.agent);
+		const adapter = this.adapter(config.agent);
 		const suitePath = config.suite ?? bundledSuitePath();
 		const suite = await loadSuite(suitePath);
 		const exercises = chooseExercises(suite, config);
@@ -79,12 +82,10 @@ export class Controller {
 			description: config.description ?? null,
 			agent: adapter.name,
 			suite: suite.root,
-			settings: {
-				...redactSettings(settings),
-				commandTimeoutSeconds: config.commandTimeoutSeconds,
-			},
+			settings: redactSettings(settings),
 			concurrency: config.concurrency,
 			timeout: config.timeoutMinutes,
+			commandTimeout: config.commandTimeoutSeconds,
 			iterations: config.iterations,
 			...modelPricing(spec),
 		});
@@ -119,7 +120,7 @@ export class Controller {
 		const stopWatching = this.watch(runId, abort);
 		try {
 			const suite = await loadSuite(run.suite);
-			const adapter = getAgentAdapter(run.agent);
+			const adapter = this.adapter(run.agent);
 			const sandbox = this.options.sandbox ?? getSandbox("local");
 			const workRoot = join(this.options.evalsHome, "work");
 			await mkdir(workRoot, { recursive: true });
@@ -132,6 +133,7 @@ export class Controller {
 				startedAt,
 				finishedAt: null,
 				controllerPid: process.pid,
+				controllerHost: hostname(),
 			})) as Run;
 			await store.heartbeat(runId, process.pid);
 			const queue = new PQueue({ concurrency: run.concurrency });
@@ -213,9 +215,9 @@ export class Controller {
 					prompt: scope.suite.prompts[exercise.language as Language] ?? FALLBACK_PROMPT,
 					adapter: scope.adapter,
 					sandbox: scope.sandbox,
-					settings: agentSettings(scope.run),
+					settings: (scope.run.settings ?? {}) as Settings,
 					timeoutMs: scope.run.timeout * 60_000,
-					gradeTimeoutMs: commandTimeoutMs(scope.run),
+					gradeTimeoutMs: scope.run.commandTimeout * 1000,
 					workRoot: scope.workRoot,
 					signal: scope.abort.signal,
 					log: (message) => this.log(`run ${scope.run.id} task ${task.id}: ${message}`),
@@ -274,14 +276,24 @@ export class Controller {
 		};
 	}
 
+	/**
+	 * A run is busy while its controller's heartbeat is fresh; on this host we can do better and
+	 * ask whether that process is still alive, so a killed controller can be resumed at once.
+	 */
 	private async ensureNotBusy(run: Run): Promise<void> {
 		if (run.status !== "running" || !run.controllerPid || !run.heartbeatAt) return;
+		if (run.controllerPid === process.pid && run.controllerHost === hostname()) return;
 		const fresh = Date.now() - run.heartbeatAt.getTime() < STALE_HEARTBEAT_MS;
-		if (fresh && run.controllerPid !== process.pid) {
+		const deadHere = run.controllerHost === hostname() && !(await processAlive(run.controllerPid));
+		if (fresh && !deadHere) {
 			throw new RunBusyError(
 				`Run ${run.id} is being executed by process ${run.controllerPid} (heartbeat ${Math.round((Date.now() - run.heartbeatAt.getTime()) / 1000)} s ago). Cancel it with "evals cancel ${run.id}" or wait for it.`,
 			);
 		}
+	}
+
+	private adapter(name: string): AgentAdapter {
+		return this.options.adapters?.[name] ?? getAgentAdapter(name);
 	}
 
 	private log(message: string): void {
@@ -291,18 +303,6 @@ export class Controller {
 
 function shouldRetry(outcome: TaskOutcome, attempts: number, signal: AbortSignal): boolean {
 	return outcome.failureKind === "infra" && attempts < MAX_INFRA_ATTEMPTS && !signal.aborted;
-}
-
-function agentSettings(run: Run): Settings {
-	const { commandTimeoutSeconds: _ignored, ...settings } = (run.settings ?? {}) as Settings & {
-		commandTimeoutSeconds?: number;
-	};
-	return settings;
-}
-
-function commandTimeoutMs(run: Run): number {
-	const seconds = (run.settings as { commandTimeoutSeconds?: number } | null)?.commandTimeoutSeconds;
-	return (seconds ?? 120) * 1000;
 }
 
 /** The exercises a run config asks for; without any filter, the suite's smoke selection. */

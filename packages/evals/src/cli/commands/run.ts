@@ -1,7 +1,9 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { UnknownExerciseError } from "../../exercises/types.js";
+import { SuiteLoadError, UnknownExerciseError } from "../../exercises/types.js";
+import { getAgentAdapter } from "../../run/agents/registry.js";
 import { RunStateError } from "../../run/controller.js";
+import { parseModelSpec } from "../../run/model-spec.js";
 import { openContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { collect, integer, language, positiveNumber, runConfigFrom } from "../options.js";
@@ -41,13 +43,24 @@ export function registerRun(program: Command): void {
 		.action(async (flags: Record<string, unknown>) => {
 			const config = runConfigFrom(flags);
 			if (config.suite) config.suite = resolve(config.suite);
+			try {
+				// A bad model or agent is a usage mistake, reported before the database opens.
+				parseModelSpec(config.model);
+				getAgentAdapter(config.agent);
+			} catch (error) {
+				throw new UsageError(error instanceof Error ? error.message : String(error));
+			}
 			const ctx = await openContext({
 				log: (message) => process.env.EVALS_DEBUG && process.stderr.write(`${message}\n`),
 				keepWorkspaces: Boolean(flags.keepWorkspaces),
 			});
 			try {
 				const created = await ctx.controller.createRun(config).catch((error) => {
-					if (error instanceof UnknownExerciseError || error instanceof RunStateError)
+					if (
+						error instanceof UnknownExerciseError ||
+						error instanceof RunStateError ||
+						error instanceof SuiteLoadError
+					)
 						throw new UsageError(error.message);
 					throw error;
 				});

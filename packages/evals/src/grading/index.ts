@@ -1,0 +1,20 @@
+export { formatCounts, judgeCounts, type TestCounts } from "./counts.js";
+export { CppRunner, parseCatch2Output, parseCTestOutput } from "./cpp.js";
+export { GoRunner, parseGoTestOutput } from "./go.js";
+export { type GradeReport, gradeExercise } from "./grade.js";
+export { JavaRunner } from "./java.js";
+export { generatedPom, gradleDependencies, readJUnitReports } from "./java-build.js";
+export { JavaScriptRunner, parseJsTestOutput } from "./javascript.js";
+export { PythonRunner, parsePytestSummary } from "./python.js";
+export { getRunner, runnerLanguages } from "./registry.js";
+export {
+	type CommandRecord,
+	DEFAULT_COMMAND_TIMEOUT_MS,
+	GRADE_OUTPUT_MAX_BYTES,
+	type GradeOptions,
+	type GradeResult,
+	type LanguageRunner,
+	type RunnerOptions,
+	type Verdict,
+} from "./runner.js";
+export { parseCargoTestOutput, RustRunner } from "./rust.js";

@@ -1,0 +1,183 @@
+import path from "node:path";
+import { capText } from "../sandbox/output.js";
+import { type ExecResult, type Sandbox, SandboxUnavailableError } from "../sandbox/sandbox.js";
+import {
+	type CommandRecord,
+	DEFAULT_COMMAND_TIMEOUT_MS,
+	GRADE_OUTPUT_MAX_BYTES,
+	type GradeOptions,
+	type GradeResult,
+	type Verdict,
+} from "./runner.js";
+
+/*
+ * Non-interactive, colourless, quiet tools: CI=1 turns off watch modes and prompts (jest,
+ * vitest), NO_COLOR and TERM=dumb keep escape codes out of the stored output, and the npm
+ * variables keep its update and funding notices out of it.
+ */
+const BASE_ENV: Record<string, string> = {
+	CI: "1",
+	NO_COLOR: "1",
+	TERM: "dumb",
+	npm_config_update_notifier: "false",
+	npm_config_fund: "false",
+	npm_config_audit: "false",
+};
+
+/** Ends grading early with a verdict (a timeout, a cancellation, an infra problem found midway). */
+export class GradingStop extends Error {
+	constructor(
+		readonly verdict: Verdict,
+		readonly summary: string,
+	) {
+		super(summary);
+		this.name = "GradingStop";
+	}
+}
+
+export interface RunOptions {
+	/** Relative to the workspace, or absolute. Default: the workspace. */
+	cwd?: string;
+	env?: Record<string, string>;
+	/** Shorter limit for probes; never longer than the per-command limit. */
+	timeoutMs?: number;
+	/** A timeout is an answer here (a probe), not the end of grading. */
+	allowTimeout?: boolean;
+}
+
+/**
+ * The commands of one grading, their combined output and records. `run` ends grading by throwing
+ * `GradingStop` when a command times out or grading is cancelled, so runners read as the happy path.
+ */
+export class GradingSession {
+	readonly commands: CommandRecord[] = [];
+	readonly timeoutMs: number;
+	private readonly parts: string[] = [];
+
+	constructor(
+		private readonly sandbox: Sandbox,
+		readonly workspace: string,
+		options: GradeOptions,
+		private readonly runnerEnv: Record<string, string>,
+		private readonly signal?: AbortSignal,
+	) {
+		this.timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+	}
+
+	async run(command: string, options: RunOptions = {}): Promise<ExecResult> {
+		const cwd = options.cwd === undefined ? this.workspace : path.resolve(this.workspace, options.cwd);
+		const timeoutMs = Math.min(options.timeoutMs ?? this.timeoutMs, this.timeoutMs);
+		const result = await this.sandbox.exec(command, {
+			cwd,
+			timeoutMs,
+			env: { ...BASE_ENV, ...options.env, ...this.runnerEnv },
+			...(this.signal ? { signal: this.signal } : {}),
+			maxOutputBytes: GRADE_OUTPUT_MAX_BYTES,
+		});
+		this.commands.push({ command, exitCode: result.exitCode, durationMs: result.durationMs });
+		const status = result.timedOut
+			? `timed out after ${seconds(timeoutMs)} s; process tree killed`
+			: result.cancelled
+				? "cancelled"
+				: result.exitCode !== null
+					? `exit code ${result.exitCode}`
+					: `killed by ${result.signal ?? "a signal"}`;
+		const text = stripAnsi(result.output);
+		const body = text.endsWith("\n") || text === "" ? text : `${text}\n`;
+		this.parts.push(`$ ${command}\n${body}[${status}, ${seconds(result.durationMs)} s]\n`);
+		if (result.cancelled) throw new GradingStop("infra", "grading cancelled");
+		if (result.timedOut && !options.allowTimeout) {
+			throw new GradingStop("timeout", `\`${command}\` timed out after ${seconds(timeoutMs)} s`);
+		}
+		return { ...result, output: text };
+	}
+
+	/** Adds a line of explanation to the output (a fallback taken, a stale report removed). */
+	note(text: string): void {
+		this.parts.push(`# ${text}\n`);
+	}
+
+	/** Which of `tools` the sandbox cannot find on its PATH (one probe, not recorded as a command). */
+	async missingTools(tools: readonly string[]): Promise<string[]> {
+		if (tools.length === 0) return [];
+		const list = tools.map((tool) => `'${tool.replaceAll("'", "'\\''")}'`).join(" ");
+		const result = await this.sandbox.exec(
+			`for tool in ${list}; do command -v "$tool" >/dev/null 2>&1 || printf 'missing:%s\\n' "$tool"; done`,
+			{
+				cwd: this.workspace,
+				timeoutMs: Math.min(this.timeoutMs, 15_000),
+				env: { ...BASE_ENV, ...this.runnerEnv },
+				...(this.signal ? { signal: this.signal } : {}),
+			},
+		);
+		if (result.cancelled) throw new GradingStop("infra", "grading cancelled");
+		if (result.timedOut) throw new GradingStop("infra", "the sandbox did not answer a PATH lookup in time");
+		return [...result.output.matchAll(/^missing:(.+)$/gm)].map((match) => match[1] ?? "");
+	}
+
+	output(): string {
+		return capText(this.parts.join(""), GRADE_OUTPUT_MAX_BYTES);
+	}
+}
+
+export function missingToolsSummary(missing: string[]): string {
+	return `${missing.join(", ")} not found on PATH`;
+}
+
+export interface GradingContext {
+	sandbox: Sandbox;
+	workspace: string;
+	options: GradeOptions | undefined;
+	env: Record<string, string>;
+	requiredTools: readonly string[];
+}
+
+/**
+ * The frame every runner grades in: checks the required tools first, then runs `body`, and turns
+ * every way grading can end (a stop, an unavailable sandbox, an unexpected error) into a result.
+ */
+export async function runGrading(
+	context: GradingContext,
+	body: (session: GradingSession) => Promise<{ verdict: Verdict; summary: string }>,
+): Promise<GradeResult> {
+	const startedAt = performance.now();
+	const options = context.options ?? {};
+	const session = new GradingSession(context.sandbox, context.workspace, options, context.env, options.signal);
+	let outcome: { verdict: Verdict; summary: string };
+	try {
+		if (options.signal?.aborted) throw new GradingStop("infra", "grading cancelled");
+		const missing = await session.missingTools(context.requiredTools);
+		outcome = missing.length > 0 ? { verdict: "infra", summary: missingToolsSummary(missing) } : await body(session);
+	} catch (error) {
+		if (error instanceof GradingStop) outcome = { verdict: error.verdict, summary: error.summary };
+		else if (error instanceof SandboxUnavailableError) outcome = { verdict: "infra", summary: error.message };
+		else {
+			const message = error instanceof Error ? error.message : String(error);
+			session.note(`grading error: ${error instanceof Error && error.stack ? error.stack : message}`);
+			outcome = { verdict: "infra", summary: `grading error: ${message}` };
+		}
+	}
+	return {
+		verdict: outcome.verdict,
+		summary: firstLine(outcome.summary),
+		output: session.output(),
+		commands: session.commands,
+		durationMs: Math.round(performance.now() - startedAt),
+	};
+}
+
+// Some tools colour their output even when told not to (Maven's jansi prints resets).
+function stripAnsi(text: string): string {
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point
+	return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+}
+
+function firstLine(text: string): string {
+	const line = text.split("\n", 1)[0] ?? "";
+	return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+
+function seconds(ms: number): string {
+	const value = ms / 1000;
+	return value >= 10 || Number.isInteger(value) ? value.toFixed(0) : value.toFixed(1);
+}

@@ -1,0 +1,208 @@
+import { mkdtemp, readFile, realpath, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+	capText,
+	getSandbox,
+	HeadTailCapture,
+	LocalSandbox,
+	SandboxUnavailableError,
+	sandboxNames,
+	UnknownSandboxError,
+} from "../src/sandbox/index.js";
+import { processAlive } from "../src/sandbox/process-group.js";
+
+const temps: string[] = [];
+async function tempDir(): Promise<string> {
+	const dir = await mkdtemp(path.join(os.tmpdir(), "evals-sandbox-"));
+	temps.push(dir);
+	return dir;
+}
+afterAll(async () => {
+	await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function readPid(file: string, timeoutMs = 5000): Promise<number> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const text = await readFile(file, "utf8").catch(() => "");
+		if (/^\d+\s*$/.test(text)) return Number(text);
+		if (Date.now() > deadline) throw new Error(`${file} was not written`);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
+// The contract every sandbox must keep; a new sandbox is registered, then has to pass this.
+describe.each(sandboxNames())("sandbox contract: %s", (name) => {
+	const sandbox = getSandbox(name);
+
+	it("reports exit codes and never throws for a failing command", async () => {
+		const cwd = await tempDir();
+		expect((await sandbox.exec("true", { cwd, timeoutMs: 10_000 })).exitCode).toBe(0);
+		const failed = await sandbox.exec("exit 3", { cwd, timeoutMs: 10_000 });
+		expect(failed).toMatchObject({ exitCode: 3, signal: null, timedOut: false, cancelled: false });
+		expect(failed.durationMs).toBeGreaterThanOrEqual(0);
+	});
+
+	it("treats an endless timeout as no timeout", async () => {
+		const result = await sandbox.exec("sleep 0.1", { cwd: await tempDir(), timeoutMs: Number.POSITIVE_INFINITY });
+		expect(result).toMatchObject({ exitCode: 0, timedOut: false });
+	});
+
+	it("gives a missing command exit 127, not an exception", async () => {
+		const result = await sandbox.exec("definitely-not-a-command-4711", { cwd: await tempDir(), timeoutMs: 10_000 });
+		expect(result.exitCode).toBe(127);
+		expect(result.output).toMatch(/not found/);
+	});
+
+	it("captures stdout and stderr interleaved in arrival order", async () => {
+		const result = await sandbox.exec("echo one; sleep 0.05; echo two >&2; sleep 0.05; echo three", {
+			cwd: await tempDir(),
+			timeoutMs: 10_000,
+		});
+		expect(result.output).toBe("one\ntwo\nthree\n");
+	});
+
+	it("caps output keeping its head and tail around a marker", async () => {
+		const result = await sandbox.exec("echo START; head -c 200000 /dev/zero | tr '\\0' x; echo; echo END", {
+			cwd: await tempDir(),
+			timeoutMs: 10_000,
+			maxOutputBytes: 1000,
+		});
+		expect(result.exitCode).toBe(0);
+		expect(result.output.startsWith("START\n")).toBe(true);
+		expect(result.output.endsWith("END\n")).toBe(true);
+		expect(result.output).toMatch(/bytes of output omitted/);
+		expect(Buffer.byteLength(result.output)).toBeLessThan(1100);
+	});
+
+	it("passes env and runs in cwd", async () => {
+		const cwd = await tempDir();
+		const result = await sandbox.exec('printf "%s|%s" "$EVALS_PROBE" "$(pwd -P)"', {
+			cwd,
+			timeoutMs: 10_000,
+			env: { EVALS_PROBE: "hello world" },
+		});
+		expect(result.output).toBe(`hello world|${await realpath(cwd)}`);
+	});
+
+	it("kills the whole process tree on timeout", async () => {
+		const cwd = await tempDir();
+		const started = Date.now();
+		// The grandchild is a background job of a child shell: only a group kill reaches it.
+		const result = await sandbox.exec("sh -c 'echo $$ > grandchild.pid; exec sleep 30' & wait", {
+			cwd,
+			timeoutMs: 500,
+		});
+		expect(result.timedOut).toBe(true);
+		expect(result.cancelled).toBe(false);
+		expect(result.exitCode).toBeNull();
+		expect(Date.now() - started).toBeLessThan(5000);
+		const pid = await readPid(path.join(cwd, "grandchild.pid"));
+		expect(await processAlive(pid)).toBe(false);
+	});
+
+	it("uses SIGKILL for a process tree that ignores SIGTERM", async () => {
+		const cwd = await tempDir();
+		const result = await sandbox.exec(
+			"sh -c 'trap \"\" TERM; echo $$ > stubborn.pid; while :; do sleep 0.1; done' & wait",
+			{ cwd, timeoutMs: 300 },
+		);
+		expect(result.timedOut).toBe(true);
+		expect(result.durationMs).toBeGreaterThanOrEqual(2000);
+		expect(await processAlive(await readPid(path.join(cwd, "stubborn.pid")))).toBe(false);
+	});
+
+	it("stops the process tree when aborted", async () => {
+		const cwd = await tempDir();
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(), 300);
+		const result = await sandbox.exec("sh -c 'echo $$ > child.pid; exec sleep 30' & wait", {
+			cwd,
+			timeoutMs: 30_000,
+			signal: controller.signal,
+		});
+		expect(result).toMatchObject({ cancelled: true, timedOut: false, exitCode: null });
+		expect(await processAlive(await readPid(path.join(cwd, "child.pid")))).toBe(false);
+	});
+
+	it("does not start a command whose signal is already aborted", async () => {
+		const cwd = await tempDir();
+		const result = await sandbox.exec("touch ran", { cwd, timeoutMs: 10_000, signal: AbortSignal.abort() });
+		expect(result.cancelled).toBe(true);
+		await expect(stat(path.join(cwd, "ran"))).rejects.toThrow();
+	});
+
+	it("does not let background processes outlive the command", async () => {
+		const cwd = await tempDir();
+		const started = Date.now();
+		const result = await sandbox.exec("sh -c 'echo $$ > bg.pid; exec sleep 30' & sleep 0.2; echo done", {
+			cwd,
+			timeoutMs: 10_000,
+		});
+		expect(result.exitCode).toBe(0);
+		expect(result.output).toBe("done\n");
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(await processAlive(await readPid(path.join(cwd, "bg.pid")))).toBe(false);
+	});
+
+	it("throws SandboxUnavailableError when the working directory does not exist", async () => {
+		const cwd = path.join(await tempDir(), "missing");
+		await expect(sandbox.exec("true", { cwd, timeoutMs: 10_000 })).rejects.toBeInstanceOf(SandboxUnavailableError);
+	});
+});
+
+describe("local sandbox", () => {
+	it("keeps secrets of the controller out of the command's environment", async () => {
+		const previous = process.env.EVALS_TEST_API_KEY;
+		process.env.EVALS_TEST_API_KEY = "sk-secret";
+		try {
+			const sandbox = new LocalSandbox();
+			const cwd = await tempDir();
+			const hidden = await sandbox.exec('printf "[%s]" "$EVALS_TEST_API_KEY"', { cwd, timeoutMs: 10_000 });
+			expect(hidden.output).toBe("[]");
+			const explicit = await sandbox.exec('printf "[%s]" "$EVALS_TEST_API_KEY"', {
+				cwd,
+				timeoutMs: 10_000,
+				env: { EVALS_TEST_API_KEY: "given" },
+			});
+			expect(explicit.output).toBe("[given]");
+		} finally {
+			if (previous === undefined) delete process.env.EVALS_TEST_API_KEY;
+			else process.env.EVALS_TEST_API_KEY = previous;
+		}
+	});
+});
+
+describe("sandbox registry", () => {
+	it("knows local and refuses unknown names", () => {
+		expect(sandboxNames()).toContain("local");
+		expect(getSandbox("local").name).toBe("local");
+		expect(() => getSandbox("docker-someday")).toThrow(UnknownSandboxError);
+	});
+});
+
+describe("output capping", () => {
+	it("keeps everything under the cap", () => {
+		const capture = new HeadTailCapture(100);
+		capture.append(Buffer.from("hello "));
+		capture.append(Buffer.from("world"));
+		expect(capture.toString()).toBe("hello world");
+		expect(capture.truncated).toBe(false);
+	});
+
+	it("keeps head and tail across chunks and counts what it dropped", () => {
+		const capture = new HeadTailCapture(10);
+		for (const chunk of ["abc", "defgh", "ijklmnop", "qrstuvwxyz"]) capture.append(Buffer.from(chunk));
+		expect(capture.totalBytes).toBe(26);
+		expect(capture.toString()).toBe("abcde\n[… 16 bytes of output omitted …]\nvwxyz");
+	});
+
+	it("does not split multi-byte characters at the cut", () => {
+		const text = "é".repeat(50);
+		const capped = capText(text, 21);
+		expect(capped).not.toContain("\uFFFD");
+		expect(capped).toMatch(/^(é)+\n\[… \d+ bytes of output omitted …\]\n(é)+$/);
+	});
+});
