@@ -85,8 +85,10 @@ describe("evals-agent as a child process", () => {
 		expect(tokens).toMatchObject({ totalTokensIn: 0, totalTokensOut: 0, totalCost: 0 });
 
 		// The last usage update goes out before the completion and agrees with it.
-		const lastUsage = taskEvents.findLast((e) => e.eventName === "taskTokenUsageUpdated");
-		expect(lastUsage && taskEvents.indexOf(lastUsage)).toBeLessThan(taskEvents.indexOf(end));
+		const usageIndex = taskEvents.findLastIndex((e) => e.eventName === "taskTokenUsageUpdated");
+		const lastUsage = taskEvents[usageIndex] as Extract<TaskEvent, { eventName: "taskTokenUsageUpdated" }> | undefined;
+		expect(usageIndex).toBeGreaterThan(-1);
+		expect(usageIndex).toBeLessThan(taskEvents.findIndex((e) => e === end));
 		expect(lastUsage?.payload[2]).toEqual(tools);
 
 		const messages = messagesOf(taskEvents);
@@ -157,7 +159,7 @@ describe("evals-agent as a child process", () => {
 		two.client.sendCommand({ commandName: "ResumeTask", data: taskId });
 		const end = await waitForEvent(two.events, isTaskEnd, 60_000, "the end of the resumed task");
 		expect(end.eventName).toBe("taskCompleted");
-		expect(end.payload[0]).toBe(taskId);
+		expect((end as Extract<TaskEvent, { eventName: "taskCompleted" }>).payload[0]).toBe(taskId);
 		expect(testsPass(workspace)).toBe(true);
 		const history = JSON.parse(readFileSync(join(storage, "tasks", taskId, "api_conversation_history.json"), "utf8"));
 		expect(JSON.stringify(history)).toContain("TASK RESUMPTION");
