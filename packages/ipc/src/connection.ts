@@ -17,6 +17,11 @@ export const DEFAULT_MAX_PENDING_WRITE_BYTES = 64 * 1024 * 1024;
 export class FramedConnection {
 	private readonly decoder: FrameDecoder;
 	private readonly maxPendingWriteBytes: number;
+	private corked = false;
+	private readonly uncork = () => {
+		this.corked = false;
+		this.socket.uncork();
+	};
 
 	constructor(
 		readonly socket: Socket,
@@ -56,11 +61,22 @@ export class FramedConnection {
 			this.destroy();
 			return false;
 		}
+		// Frames written in the same tick leave in one writev: under load that is one syscall and
+		// one wake-up of the peer per batch instead of per frame. A lone reply waits only for the
+		// end of the current tick.
+		if (!this.corked) {
+			this.corked = true;
+			this.socket.cork();
+			process.nextTick(this.uncork);
+		}
 		this.socket.write(frame);
 		return true;
 	}
 
 	destroy(): void {
+		// Hand frames written earlier in this tick to the kernel first, as an uncorked write would
+		// have, so "send, then disconnect" still delivers the send.
+		if (this.corked) this.uncork();
 		this.decoder.reset();
 		this.socket.destroy();
 	}
