@@ -3,6 +3,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { processAlive } from "@agent-evals/agent/process-tree";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Exercise, loadSuite, prepareReference, prepareWorkspace, type Suite } from "../src/exercises/index.js";
 import {
@@ -23,7 +24,6 @@ import {
 	readJUnitReports,
 } from "../src/grading/index.js";
 import { getSandbox, type Sandbox, SandboxUnavailableError } from "../src/sandbox/index.js";
-import { processAlive } from "../src/sandbox/process-group.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => path.join(here, "fixtures", "suites", name);

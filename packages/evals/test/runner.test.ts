@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { processAlive } from "@agent-evals/agent/process-tree";
 import type { TaskEvent } from "@agent-evals/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { RooCodeAgentAdapter } from "../src/run/agents/roo-code.js";
 import { Controller } from "../src/run/controller.js";
-import { processAlive } from "../src/sandbox/process-group.js";
 import { harness, tempDir } from "./helpers/runner.js";
 
 type Harness = Awaited<ReturnType<typeof harness>>;

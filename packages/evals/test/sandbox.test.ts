@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, realpath, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { processAlive } from "@agent-evals/agent/process-tree";
 import { afterAll, describe, expect, it } from "vitest";
 import {
 	capText,
@@ -11,7 +12,6 @@ import {
 	sandboxNames,
 	UnknownSandboxError,
 } from "../src/sandbox/index.js";
-import { processAlive } from "../src/sandbox/process-group.js";
 
 const temps: string[] = [];
 async function tempDir(): Promise<string> {

@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { processAlive } from "@agent-evals/agent/process-tree";
 import { type RunConfig, redactSettings, type Settings } from "@agent-evals/types";
 import type { Redis } from "ioredis";
 import PQueue from "p-queue";
@@ -10,7 +11,6 @@ import type { Store } from "../db/store.js";
 import { loadSuite } from "../exercises/load.js";
 import { selectExercises } from "../exercises/select.js";
 import type { Exercise, Language, Suite } from "../exercises/types.js";
-import { processAlive } from "../sandbox/process-group.js";
 import { getSandbox } from "../sandbox/registry.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import type { AgentAdapter } from "./agents/adapter.js";
@@ -58,6 +58,8 @@ export class RunStateError extends Error {}
 export class Controller {
 	private readonly options: ControllerOptions;
 	private readonly running = new Map<number, AbortController>();
+	/** Tasks executing in this process, each with its own abort linked to its run's. */
+	private readonly runningTasks = new Map<number, AbortController>();
 
 	constructor(options: ControllerOptions) {
 		this.options = options;
@@ -175,6 +177,75 @@ export class Controller {
 		}
 	}
 
+	/** Whether this controller is executing the run right now. */
+	isExecuting(runId: number): boolean {
+		return this.running.has(runId);
+	}
+
+	/**
+	 * Cancels one task and leaves the rest of its run alone. A pending task is marked cancelled
+	 * (its queue slot skips it); a running one must be executing here, since the abort reaches
+	 * only this process's runner.
+	 */
+	async cancelTask(taskId: number): Promise<Task> {
+		const { store } = this.options;
+		const task = await store.getTask(taskId);
+		if (!task) throw new RunStateError(`There is no task ${taskId}.`);
+		const local = this.runningTasks.get(taskId);
+		if (task.status === "pending") {
+			await store.updateTask(taskId, { status: "cancelled", failureKind: "cancelled", finishedAt: new Date() });
+		} else if (task.status === "running" && !local) {
+			throw new RunBusyError(
+				`Task ${taskId} is running in another process; cancel its run there, or with "evals cancel ${task.runId}".`,
+			);
+		} else if (task.status !== "running") {
+			throw new RunStateError(`Task ${taskId} has already finished (${task.status}).`);
+		}
+		// After the store write: a runner starting right now either sees "cancelled" or this abort.
+		local?.abort();
+		return (await store.getTask(taskId)) ?? task;
+	}
+
+	/**
+	 * Puts a finished task back to pending, verdict and results cleared (the attempt count is
+	 * kept), so the next `execute` of its run does it again.
+	 */
+	async requeueTask(taskId: number): Promise<Task> {
+		const { store } = this.options;
+		const task = await store.getTask(taskId);
+		if (!task) throw new RunStateError(`There is no task ${taskId}.`);
+		if (task.status === "pending" || task.status === "running") {
+			throw new RunStateError(`Task ${taskId} is ${task.status}, not finished: there is nothing to requeue.`);
+		}
+		if (task.taskMetricsId !== null) {
+			// Zeroed rather than unlinked: the run's live totals must not count the old attempt.
+			await store.saveTaskMetrics(taskId, {
+				tokensIn: 0,
+				tokensOut: 0,
+				tokensContext: 0,
+				cacheWrites: 0,
+				cacheReads: 0,
+				cost: 0,
+				duration: 0,
+				toolUsage: {},
+			});
+		}
+		const reset = await store.updateTask(taskId, {
+			status: "pending",
+			passed: null,
+			failureKind: null,
+			error: null,
+			startedAt: null,
+			finishedAt: null,
+			queueWaitMs: null,
+			phaseTimings: null,
+			testOutput: null,
+			workspaceDiff: null,
+			testsTampered: false,
+		});
+		return reset ?? task;
+	}
+
 	private async runWithRetries(
 		task: Task,
 		scope: {
@@ -203,33 +274,47 @@ export class Controller {
 			});
 			return;
 		}
-		const waited = Date.now() - scope.queuedAt;
-		let current: Task = { ...task, queueWaitMs: waited };
-		for (;;) {
-			const outcome = await this.withRunnerRegistration(scope.run, current, () =>
-				runTask(current, {
-					store,
-					bus: this.options.bus,
-					run: scope.run,
-					exercise,
-					prompt: scope.suite.prompts[exercise.language as Language] ?? FALLBACK_PROMPT,
-					adapter: scope.adapter,
-					sandbox: scope.sandbox,
-					settings: (scope.run.settings ?? {}) as Settings,
-					timeoutMs: scope.run.timeout * 60_000,
-					gradeTimeoutMs: scope.run.commandTimeout * 1000,
-					workRoot: scope.workRoot,
-					signal: scope.abort.signal,
-					log: (message) => this.log(`run ${scope.run.id} task ${task.id}: ${message}`),
-					keepWorkspace: this.options.keepWorkspaces,
-					env: this.options.env,
-				}),
-			);
-			const attempts = (current.attempt ?? 0) + 1;
-			if (!shouldRetry(outcome, attempts, scope.abort.signal)) return;
-			this.log(`run ${scope.run.id} task ${task.id}: infra failure (${outcome.summary}); retrying`);
-			await new Promise((resolve) => setTimeout(resolve, (this.options.retryBackoffMs ?? 1_000) * 2 ** (attempts - 1)));
-			current = { ...current, attempt: attempts };
+		const taskAbort = new AbortController();
+		const signal = taskAbort.signal;
+		const onRunAbort = () => taskAbort.abort();
+		scope.abort.signal.addEventListener("abort", onRunAbort, { once: true });
+		this.runningTasks.set(task.id, taskAbort);
+		try {
+			// Read again once registered: cancelTask may have cancelled it while it was queued.
+			if ((await store.getTask(task.id))?.status !== "pending") return;
+			const waited = Date.now() - scope.queuedAt;
+			let current: Task = { ...task, queueWaitMs: waited };
+			for (;;) {
+				const outcome = await this.withRunnerRegistration(scope.run, current, () =>
+					runTask(current, {
+						store,
+						bus: this.options.bus,
+						run: scope.run,
+						exercise,
+						prompt: scope.suite.prompts[exercise.language as Language] ?? FALLBACK_PROMPT,
+						adapter: scope.adapter,
+						sandbox: scope.sandbox,
+						settings: (scope.run.settings ?? {}) as Settings,
+						timeoutMs: scope.run.timeout * 60_000,
+						gradeTimeoutMs: scope.run.commandTimeout * 1000,
+						workRoot: scope.workRoot,
+						signal,
+						log: (message) => this.log(`run ${scope.run.id} task ${task.id}: ${message}`),
+						keepWorkspace: this.options.keepWorkspaces,
+						env: this.options.env,
+					}),
+				);
+				const attempts = (current.attempt ?? 0) + 1;
+				if (!shouldRetry(outcome, attempts, signal)) return;
+				this.log(`run ${scope.run.id} task ${task.id}: infra failure (${outcome.summary}); retrying`);
+				await new Promise((resolve) =>
+					setTimeout(resolve, (this.options.retryBackoffMs ?? 1_000) * 2 ** (attempts - 1)),
+				);
+				current = { ...current, attempt: attempts };
+			}
+		} finally {
+			scope.abort.signal.removeEventListener("abort", onRunAbort);
+			this.runningTasks.delete(task.id);
 		}
 	}
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
+import { KILL_GRACE_MS, killProcessTree, processGroupAlive } from "@agent-evals/agent/process-tree";
 import { HeadTailCapture } from "./output.js";
-import { KILL_GRACE_MS, killProcessGroup, processGroupAlive } from "./process-group.js";
 import {
 	DEFAULT_MAX_OUTPUT_BYTES,
 	type ExecOptions,
@@ -109,7 +109,7 @@ export class LocalSandbox implements Sandbox {
 		let exit: { code: number | null; signal: NodeJS.Signals | null };
 		try {
 			const first = await Promise.race([exited, stopped.then(() => undefined)]);
-			if (first === undefined) await killProcessGroup(pgid, this.killGraceMs);
+			if (first === undefined) await killProcessTree(pgid, this.killGraceMs);
 			exit = first ?? (await exited);
 		} finally {
 			clearTimeout(timer);
@@ -120,7 +120,7 @@ export class LocalSandbox implements Sandbox {
 		// one that let go of them, is stopped now.
 		const pipesClosed = await Promise.race([closed.then(() => true), sleep(PIPE_CLOSE_GRACE_MS).then(() => false)]);
 		if (!pipesClosed || (await processGroupAlive(pgid))) {
-			await killProcessGroup(pgid, this.killGraceMs);
+			await killProcessTree(pgid, this.killGraceMs);
 			const closedAfterKill = await Promise.race([closed.then(() => true), sleep(1000).then(() => false)]);
 			if (!closedAfterKill) {
 				// A process outside the group (it called setsid) still holds the pipes; stop reading.

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { killProcessGroup } from "../../sandbox/process-group.js";
+import { killProcessTree } from "@agent-evals/agent/process-tree";
 import { type AgentProcess, AgentStartError } from "./adapter.js";
 
 const STDERR_TAIL_CHARS = 4_000;
@@ -42,7 +42,7 @@ export function spawnAgentProcess(
 				},
 				async stop(graceMs = 2_000) {
 					if (pid === undefined) return;
-					await killProcessGroup(pid, graceMs);
+					await killProcessTree(pid, graceMs);
 					if (!exitedFlag) await Promise.race([exited, new Promise((r) => setTimeout(r, 1_000))]);
 				},
 				stderrTail: () => stderr,
