@@ -1,5 +1,7 @@
+export * from "./api.js";
 export * from "./events.js";
 export * from "./ipc.js";
+export * from "./mcp.js";
 export * from "./message.js";
 export * from "./offline.js";
 export * from "./run.js";

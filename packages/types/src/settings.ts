@@ -132,6 +132,13 @@ export const settingsSchema = z.looseObject({
 	mode: z.string().optional(),
 	customInstructions: z.string().optional(),
 	mcpEnabled: flag.optional(),
+	/** Replaces the global MCP config file (`<AGENT_EVALS_HOME>/mcp.json`) for this run. */
+	mcpConfigPath: z.string().min(1).optional(),
+	/**
+	 * MCP servers for this run, by name, on top of the global and project files. Each is checked
+	 * on its own by the agent (mcpServerConfigSchema), so one bad entry skips only that server.
+	 */
+	mcpServers: z.record(z.string(), z.unknown()).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -4,6 +4,7 @@ import { DatabaseOpenError } from "../db/client.js";
 import { registerExercises } from "./commands/exercises.js";
 import { registerManage } from "./commands/manage.js";
 import { registerRun } from "./commands/run.js";
+import { registerServe } from "./commands/serve.js";
 import { EXIT_USAGE, UsageError } from "./errors.js";
 
 const program = new Command()
@@ -16,6 +17,7 @@ const program = new Command()
 registerRun(program);
 registerManage(program);
 registerExercises(program);
+registerServe(program);
 for (const command of program.commands) {
 	command.exitOverride().showHelpAfterError("(add --help for usage)");
 	for (const sub of command.commands) sub.exitOverride();

@@ -17,7 +17,7 @@ export class ProgressDisplay {
 	private polling: Promise<void> = Promise.resolve();
 
 	constructor(
-		private readonly store: Store,
+		private readonly store: Pick<Store, "listTasks">,
 		private readonly runId: number,
 		private readonly out: NodeJS.WriteStream = process.stderr,
 	) {}

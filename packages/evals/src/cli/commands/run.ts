@@ -3,11 +3,13 @@ import type { Command } from "commander";
 import { SuiteLoadError, UnknownExerciseError } from "../../exercises/types.js";
 import { getAgentAdapter } from "../../run/agents/registry.js";
 import { RunStateError } from "../../run/controller.js";
+import { evalsHome } from "../../run/defaults.js";
 import { parseModelSpec } from "../../run/model-spec.js";
 import { openContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { collect, integer, language, positiveNumber, runConfigFrom } from "../options.js";
 import { ProgressDisplay } from "../progress.js";
+import { findServer, runOnServer } from "../remote.js";
 import { runJson, runText } from "../report.js";
 import { executeWithProgress } from "./execute.js";
 
@@ -50,6 +52,14 @@ export function registerRun(program: Command): void {
 			} catch (error) {
 				throw new UsageError(error instanceof Error ? error.message : String(error));
 			}
+			// The embedded database allows one process: if `evals serve` holds it, the run goes there.
+			const server = await findServer(evalsHome());
+			if (server) {
+				if (flags.keepWorkspaces)
+					process.stderr.write("--keep-workspaces has no effect on a run executed by evals serve.\n");
+				await runOnServer(server, config, { json: Boolean(flags.json) });
+				return;
+			}
 			const ctx = await openContext({
 				log: (message) => process.env.EVALS_DEBUG && process.stderr.write(`${message}\n`),
 				keepWorkspaces: Boolean(flags.keepWorkspaces),
@@ -77,9 +87,7 @@ export function registerRun(program: Command): void {
 				} else {
 					process.stdout.write(`${await runText(ctx.store, run)}\n\n`);
 					process.stdout.write(`Details: npm run evals -- show ${run.id}   ·   all runs: npm run evals -- runs\n`);
-					process.stdout.write(
-						"Dashboard: not built yet (issue 5); `evals show` has every task's verdict, test output and diff.\n",
-					);
+					process.stdout.write("Dashboard: npm run evals -- serve, then open http://127.0.0.1:3446\n");
 				}
 				process.exitCode = run.status === "completed" ? 0 : 1;
 			} finally {

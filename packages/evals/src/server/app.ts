@@ -1,0 +1,46 @@
+import { Hono } from "hono";
+import { type AccessOptions, accessGuard } from "./access.js";
+import type { ServerDeps } from "./deps.js";
+import { errorResponse, notFound, toApiError } from "./errors.js";
+import { exerciseRoutes } from "./routes/exercises.js";
+import { exportRoutes } from "./routes/export.js";
+import { runRoutes } from "./routes/runs.js";
+import { streamRoutes } from "./routes/stream.js";
+import { runTaskRoutes, taskRoutes } from "./routes/tasks.js";
+import { spaRoutes } from "./spa.js";
+
+export interface AppOptions extends AccessOptions {
+	/** The built SPA (packages/web/dist); without it `/` explains how to build it. */
+	webDist: string;
+}
+
+/** The whole HTTP surface: the API under /api, the dashboard everywhere else. */
+export function createApp(deps: ServerDeps, options: AppOptions) {
+	const app = new Hono();
+	app.onError((error, c) => errorResponse(c, toApiError(error, deps.log)));
+	app.notFound((c) => errorResponse(c, notFound(`No route for ${c.req.method} ${c.req.path}.`)));
+
+	// No CORS headers at all: the dashboard is same-origin, and nobody else should read this API.
+	app.use("*", async (c, next) => {
+		await next();
+		c.header("X-Content-Type-Options", "nosniff");
+		// The token may travel in a query string; it must not leak through Referer.
+		c.header("Referrer-Policy", "no-referrer");
+		if (c.req.path.startsWith("/api/")) c.header("Cache-Control", "no-store");
+	});
+	app.use("/api/*", accessGuard(options));
+
+	app.get("/api/health", (c) => c.json({ ok: true as const, store: deps.storeKind, bus: deps.bus.kind }));
+	app.route("/api/runs", runRoutes(deps));
+	app.route("/api/runs", runTaskRoutes(deps));
+	app.route("/api/runs", streamRoutes(deps));
+	app.route("/api/runs", exportRoutes(deps));
+	app.route("/api/tasks", taskRoutes(deps));
+	app.route("/api/exercises", exerciseRoutes(deps));
+	app.all("/api/*", (c) => errorResponse(c, notFound(`No route for ${c.req.method} ${c.req.path}.`)));
+
+	app.route("/", spaRoutes(options.webDist));
+	return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,81 @@
+import { runConfigSchema, runListQuerySchema } from "@agent-evals/types";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { SuiteLoadError, UnknownExerciseError } from "../../exercises/types.js";
+import { getAgentAdapter } from "../../run/agents/registry.js";
+import { RunStateError } from "../../run/controller.js";
+import { parseModelSpec } from "../../run/model-spec.js";
+import type { ServerDeps } from "../deps.js";
+import { badRequest, conflict, notFound } from "../errors.js";
+import { getRunDetail, listRunSummaries } from "../queries.js";
+import { idParamSchema, jsonBody, valid } from "../validation.js";
+
+export function runRoutes(deps: ServerDeps) {
+	const { store, controller, executor } = deps;
+	const mustExist = async (id: number) => {
+		const run = await store.getRun(id);
+		if (!run) throw notFound(`There is no run ${id}.`);
+		return run;
+	};
+
+	return new Hono()
+		.get("/", valid("query", runListQuerySchema), async (c) => {
+			return c.json(await listRunSummaries(store.db, c.req.valid("query")));
+		})
+		.post(
+			"/",
+			bodyLimit({
+				maxSize: 1024 * 1024,
+				onError: () => {
+					throw badRequest("The body is larger than 1 MB.");
+				},
+			}),
+			jsonBody(runConfigSchema),
+			async (c) => {
+				const config = c.req.valid("json");
+				try {
+					// The same checks `evals run` makes before it touches the store.
+					parseModelSpec(config.model);
+					getAgentAdapter(config.agent);
+				} catch (error) {
+					throw badRequest(error instanceof Error ? error.message : String(error));
+				}
+				const created = await controller
+					.createRun({ ...config, suite: config.suite ?? deps.defaultSuite })
+					.catch((error: unknown) => {
+						if (
+							error instanceof UnknownExerciseError ||
+							error instanceof SuiteLoadError ||
+							error instanceof RunStateError
+						) {
+							throw badRequest(error.message);
+						}
+						throw error;
+					});
+				executor.start(created.run.id);
+				return c.json({ id: created.run.id, total: created.tasks.length }, 201);
+			},
+		)
+		.get("/:id", valid("param", idParamSchema), async (c) => {
+			const { id } = c.req.valid("param");
+			const detail = await getRunDetail(store.db, id);
+			if (!detail) throw notFound(`There is no run ${id}.`);
+			return c.json(detail);
+		})
+		.delete("/:id", valid("param", idParamSchema), async (c) => {
+			const { id } = c.req.valid("param");
+			const run = await mustExist(id);
+			if (run.status === "running" || executor.isExecuting(id)) {
+				throw conflict(`Run ${id} is running; cancel it first (POST /api/runs/${id}/cancel).`);
+			}
+			await store.deleteRun(id);
+			return c.body(null, 204);
+		})
+		.post("/:id/cancel", valid("param", idParamSchema), async (c) => {
+			const { id } = c.req.valid("param");
+			await mustExist(id);
+			await controller.cancel(id);
+			const run = await mustExist(id);
+			return c.json({ status: run.status }, 202);
+		});
+}

@@ -1,0 +1,116 @@
+import { streamQuerySchema } from "@agent-evals/types";
+import { Hono } from "hono";
+import { type SSEMessage, streamSSE } from "hono/streaming";
+import type { TaskEventRow } from "../../db/schema.js";
+import type { ServerDeps } from "../deps.js";
+import { badRequest, notFound } from "../errors.js";
+import { getRunSummary } from "../queries.js";
+import type { RunListener } from "../stream-hub.js";
+import { idParamSchema, valid } from "../validation.js";
+
+export const KEEP_ALIVE_MS = 15_000;
+const REPLAY_PAGE = 1000;
+/** Ids remembered per stream to drop what both the replay and the live follower deliver. */
+const REMEMBERED_IDS = 10_000;
+
+/**
+ * `GET /api/runs/:id/stream`: stored events after `Last-Event-ID` first, then live ones (each
+ * with its store id), the run's summary as `event: run` whenever it changes, streaming message
+ * text from the bus (no id: it is never stored), and a keep-alive comment.
+ */
+export function streamRoutes(deps: ServerDeps) {
+	const { store, hub } = deps;
+	return new Hono().get("/:id/stream", valid("param", idParamSchema), valid("query", streamQuerySchema), async (c) => {
+		const { id: runId } = c.req.valid("param");
+		const after = lastEventId(c.req.header("last-event-id"), c.req.valid("query").lastEventId);
+		if (!(await store.getRun(runId))) throw notFound(`There is no run ${runId}.`);
+		c.header("X-Accel-Buffering", "no");
+
+		return streamSSE(c, async (stream) => {
+			let chain = Promise.resolve();
+			let gone = false;
+			let end = () => {};
+			const ended = new Promise<void>((resolve) => {
+				end = resolve;
+			});
+			stream.onAbort(() => end());
+			c.req.raw.signal.addEventListener("abort", () => end(), { once: true });
+			const onClosing = () => end();
+			deps.closing.addEventListener("abort", onClosing, { once: true });
+			if (deps.closing.aborted) end();
+			const send = (message: SSEMessage | string) => {
+				if (gone) return;
+				chain = chain
+					.then(async () => {
+						if (typeof message === "string") await stream.write(message);
+						else await stream.writeSSE(message);
+					})
+					.then(
+						() => undefined,
+						() => {
+							// The client went away mid-write.
+							gone = true;
+							end();
+						},
+					);
+			};
+
+			const sent = new Set<number>();
+			const deliver = (row: TaskEventRow) => {
+				if (row.id <= after || sent.has(row.id)) return;
+				sent.add(row.id);
+				if (sent.size > 2 * REMEMBERED_IDS) {
+					let drop = sent.size - REMEMBERED_IDS;
+					for (const id of sent) {
+						if (drop-- <= 0) break;
+						sent.delete(id);
+					}
+				}
+				send({ id: String(row.id), event: row.eventName, data: JSON.stringify(row.event) });
+			};
+
+			// Live events that arrive while the replay is read wait for it, so ids go out in order.
+			let replaying = true;
+			const held: TaskEventRow[] = [];
+			const listener: RunListener = {
+				event: (row) => (replaying ? held.push(row) : deliver(row)),
+				partial: (event) => {
+					if (!replaying) send({ event: event.eventName, data: JSON.stringify(event) });
+				},
+				run: (summary) => {
+					if (!replaying) send({ event: "run", data: JSON.stringify(summary) });
+				},
+			};
+			const unsubscribe = await hub.subscribe(runId, listener);
+			const keepAlive = setInterval(() => send(": keep-alive\n\n"), deps.keepAliveMs);
+			try {
+				send("retry: 2000\n\n");
+				let cursor = after;
+				for (;;) {
+					const rows = await store.listTaskEvents(runId, { afterId: cursor, limit: REPLAY_PAGE });
+					for (const row of rows) deliver(row);
+					cursor = rows.at(-1)?.id ?? cursor;
+					if (rows.length < REPLAY_PAGE || gone) break;
+				}
+				for (const row of held.sort((a, b) => a.id - b.id)) deliver(row);
+				held.length = 0;
+				replaying = false;
+				const summary = await getRunSummary(store.db, runId);
+				if (summary) send({ event: "run", data: JSON.stringify(summary) });
+				await ended;
+			} finally {
+				clearInterval(keepAlive);
+				deps.closing.removeEventListener("abort", onClosing);
+				unsubscribe();
+				gone = true;
+			}
+		});
+	});
+}
+
+function lastEventId(header: string | undefined, query: number | undefined): number {
+	if (header === undefined || header.trim() === "") return query ?? 0;
+	const value = header.trim();
+	if (!/^\d+$/.test(value)) throw badRequest(`Invalid Last-Event-ID "${value}": expected an event id.`);
+	return Number(value);
+}

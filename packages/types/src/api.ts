@@ -1,0 +1,269 @@
+import { z } from "zod";
+import { clineMessageSchema } from "./message.js";
+import { toolUsageSchema } from "./tools.js";
+
+/*
+ * The HTTP API of `evals serve`, as the dashboard and the CLI's handoff see it. Responses are
+ * described as schemas so a client can check what it receives; dates travel as ISO strings.
+ * The server may add fields; clients ignore what they do not know.
+ */
+
+// The store's lifecycle values (packages/evals db/schema.ts checks at compile time that they agree).
+export const runStatusValues = ["pending", "running", "completed", "cancelled", "failed"] as const;
+export const runStatusSchema = z.enum(runStatusValues);
+export type RunStatusValue = z.infer<typeof runStatusSchema>;
+
+export const taskStatusValues = ["pending", "running", "passed", "failed", "cancelled"] as const;
+export const taskStatusSchema = z.enum(taskStatusValues);
+export type TaskStatusValue = z.infer<typeof taskStatusSchema>;
+
+export const failureKindValues = ["test_failed", "timeout", "agent_error", "infra", "cancelled"] as const;
+export const failureKindSchema = z.enum(failureKindValues);
+export type FailureKindValue = z.infer<typeof failureKindSchema>;
+
+const isoDate = z.string();
+const count = z.number().int().nonnegative();
+
+// ---------------------------------------------------------------------------------------- errors
+
+export const apiErrorCodes = ["bad_request", "unauthorized", "not_found", "conflict", "internal"] as const;
+export const apiErrorCodeSchema = z.enum(apiErrorCodes);
+export type ApiErrorCode = z.infer<typeof apiErrorCodeSchema>;
+
+/** `path` is the dotted location of the bad value ("concurrency", "exercises.0"); "" for the whole input. */
+export const apiIssueSchema = z.object({ path: z.string(), message: z.string() });
+export type ApiIssue = z.infer<typeof apiIssueSchema>;
+
+/** The one error shape of every route, with status 400, 401, 404, 409 or 500. */
+export const apiErrorSchema = z.object({
+	error: z.object({
+		code: apiErrorCodeSchema,
+		message: z.string(),
+		issues: z.array(apiIssueSchema).optional(),
+	}),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+// ---------------------------------------------------------------------------------------- health
+
+export const healthResponseSchema = z.object({
+	ok: z.literal(true),
+	store: z.enum(["pglite", "postgres"]),
+	bus: z.enum(["memory", "redis"]),
+});
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+// ------------------------------------------------------------------------------------------ runs
+
+export const runSummarySchema = z.object({
+	id: z.number().int(),
+	name: z.string().nullable(),
+	description: z.string().nullable(),
+	/** `provider:model` as given, or "oracle". */
+	model: z.string(),
+	provider: z.string().nullable(),
+	agent: z.string(),
+	/** Absolute path of the suite. */
+	suite: z.string(),
+	status: runStatusSchema,
+	concurrency: z.number().int(),
+	timeoutMinutes: z.number(),
+	iterations: z.number().int(),
+	createdAt: isoDate,
+	startedAt: isoDate.nullable(),
+	finishedAt: isoDate.nullable(),
+	passed: count,
+	failed: count,
+	/** Number of tasks. */
+	total: count,
+	running: count,
+	pending: count,
+	cancelled: count,
+	/** passed / (passed + failed); null before the first verdict. */
+	passRate: z.number().nullable(),
+	tokensIn: z.number(),
+	tokensOut: z.number(),
+	/** USD. */
+	cost: z.number(),
+	/** Wall time: finished − started, or so far while running; null before the start. */
+	durationMs: z.number().nullable(),
+	toolUsage: toolUsageSchema,
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+export const runListResponseSchema = z.object({ runs: z.array(runSummarySchema), total: count });
+export type RunListResponse = z.infer<typeof runListResponseSchema>;
+
+export const runDetailSchema = runSummarySchema.extend({
+	/** As stored: API keys were removed before it was written. */
+	settings: z.record(z.string(), z.unknown()),
+	contextWindow: z.number().nullable(),
+	/** USD per million tokens. */
+	inputPrice: z.number().nullable(),
+	outputPrice: z.number().nullable(),
+	cacheWritesPrice: z.number().nullable(),
+	cacheReadsPrice: z.number().nullable(),
+	commandTimeoutSeconds: z.number(),
+});
+export type RunDetail = z.infer<typeof runDetailSchema>;
+
+export const runDetailResponseSchema = z.object({
+	run: runDetailSchema,
+	/** Wall time so far (0 before the start). */
+	elapsedMs: z.number(),
+	/** Mean duration of finished tasks × tasks left / concurrency; null when unknown. */
+	etaMs: z.number().nullable(),
+});
+export type RunDetailResponse = z.infer<typeof runDetailResponseSchema>;
+
+export const createRunResponseSchema = z.object({ id: z.number().int(), total: count });
+export type CreateRunResponse = z.infer<typeof createRunResponseSchema>;
+
+export const runCancelResponseSchema = z.object({ status: runStatusSchema });
+export type RunCancelResponse = z.infer<typeof runCancelResponseSchema>;
+
+export const runSortKeys = ["created", "passRate", "cost", "duration", "model"] as const;
+
+const wholeNumber = (min: number, max: number) =>
+	z
+		.string()
+		.regex(/^\d+$/, "must be a whole number")
+		.transform(Number)
+		.pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const isoDateParam = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, "must be an ISO date, e.g. 2025-01-31")
+	.transform((text) => new Date(text))
+	.refine((date) => !Number.isNaN(date.getTime()), "must be a valid date");
+
+/** A status, or several separated by commas. */
+const statusList = <T extends readonly [string, ...string[]]>(values: T) =>
+	z
+		.string()
+		.transform((text) => text.split(",").map((part) => part.trim()))
+		.pipe(z.array(z.enum(values, { error: `must be one of ${values.join(", ")}` })).min(1));
+
+/** Query of `GET /api/runs` (strings in, typed values out). */
+export const runListQuerySchema = z.object({
+	/** Exact `provider:model`. */
+	model: z.string().min(1).optional(),
+	provider: z.string().min(1).optional(),
+	status: statusList(runStatusValues).optional(),
+	/** Only runs created at or after this time. */
+	since: isoDateParam.optional(),
+	sort: z.enum(runSortKeys).default("created"),
+	order: z.enum(["asc", "desc"]).default("desc"),
+	limit: wholeNumber(1, 200).default(50),
+	offset: wholeNumber(0, Number.MAX_SAFE_INTEGER).default(0),
+});
+export type RunListQuery = z.output<typeof runListQuerySchema>;
+
+// ----------------------------------------------------------------------------------------- tasks
+
+export const taskSummarySchema = z.object({
+	id: z.number().int(),
+	runId: z.number().int(),
+	language: z.string(),
+	exercise: z.string(),
+	iteration: z.number().int(),
+	status: taskStatusSchema,
+	/** null = no verdict (yet, or none possible). */
+	passed: z.boolean().nullable(),
+	failureKind: failureKindSchema.nullable(),
+	attempt: z.number().int(),
+	startedAt: isoDate.nullable(),
+	finishedAt: isoDate.nullable(),
+	/** finished − started; so far while running; null before the start. */
+	durationMs: z.number().nullable(),
+	/** Agent time, as the runner measured it (0 until the task ends). */
+	agentMs: z.number(),
+	queueWaitMs: z.number().nullable(),
+	tokensIn: z.number(),
+	tokensOut: z.number(),
+	tokensContext: z.number(),
+	cacheWrites: z.number(),
+	cacheReads: z.number(),
+	cost: z.number(),
+	toolUsage: toolUsageSchema,
+	testsTampered: z.boolean(),
+	error: z.string().nullable(),
+});
+export type TaskSummary = z.infer<typeof taskSummarySchema>;
+
+export const taskListResponseSchema = z.object({ tasks: z.array(taskSummarySchema), total: count });
+export type TaskListResponse = z.infer<typeof taskListResponseSchema>;
+
+export const taskListQuerySchema = z.object({
+	status: statusList(taskStatusValues).optional(),
+	limit: wholeNumber(1, 500).default(500),
+	offset: wholeNumber(0, Number.MAX_SAFE_INTEGER).default(0),
+});
+export type TaskListQuery = z.output<typeof taskListQuerySchema>;
+
+export const toolErrorSchema = z.object({ toolName: z.string(), error: z.string(), createdAt: isoDate });
+
+export const taskDetailSchema = taskSummarySchema.extend({
+	/** The final version of each message of the transcript, in order. */
+	messages: z.array(clineMessageSchema),
+	toolErrors: z.array(toolErrorSchema),
+	testOutput: z.string().nullable(),
+	workspaceDiff: z.string().nullable(),
+	phaseTimings: z.record(z.string(), z.number()).nullable(),
+	agentTaskId: z.string().nullable(),
+});
+export type TaskDetail = z.infer<typeof taskDetailSchema>;
+
+export const taskActionResponseSchema = z.object({ id: z.number().int(), status: taskStatusSchema });
+export type TaskActionResponse = z.infer<typeof taskActionResponseSchema>;
+
+// ------------------------------------------------------------------------------------- exercises
+
+export const exerciseListResponseSchema = z.object({
+	suite: z.string(),
+	layout: z.string(),
+	exercises: z.array(
+		z.object({
+			language: z.string(),
+			exercise: z.string(),
+			difficulty: z.string().nullable(),
+			reference: z.boolean(),
+		}),
+	),
+	/** What was odd about the suite and how it was handled. */
+	warnings: z.array(z.string()),
+});
+export type ExerciseListResponse = z.infer<typeof exerciseListResponseSchema>;
+
+// ---------------------------------------------------------------------------------------- export
+
+/** `text` is the report `evals run` prints; the CLI uses it when a run was handed to the server. */
+export const exportFormats = ["csv", "json", "junit", "text"] as const;
+export const exportQuerySchema = z.object({ format: z.enum(exportFormats).default("json") });
+
+/** The JSON of `evals run --json` and of `GET /api/runs/:id/export?format=json`. */
+export const runReportSchema = z.object({
+	runId: z.number().int(),
+	passed: count,
+	failed: count,
+	total: count,
+	tasks: z.array(
+		z.object({
+			language: z.string(),
+			exercise: z.string(),
+			iteration: z.number().int(),
+			passed: z.boolean().nullable(),
+			failureKind: z.string().nullable(),
+			durationMs: z.number().nullable(),
+			tokensIn: z.number(),
+			tokensOut: z.number(),
+			cost: z.number(),
+		}),
+	),
+});
+export type RunReport = z.infer<typeof runReportSchema>;
+
+// ---------------------------------------------------------------------------------------- stream
+
+/** `Last-Event-ID` as a query parameter, for clients that cannot set the header. */
+export const streamQuerySchema = z.object({ lastEventId: wholeNumber(0, Number.MAX_SAFE_INTEGER).optional() });
