@@ -1,0 +1,211 @@
+import type { ApiIssue, NewRunRequest } from "../api/types.js";
+
+/**
+ * Provider ids the model selector offers, without "scripted" (a test double). A copy of
+ * `providerIds` in @agent-evals/types, because importing the value would bundle zod into the
+ * SPA; a unit test keeps the two in step.
+ */
+export const providerChoices = [
+	"oracle",
+	"anthropic",
+	"openai",
+	"openai-native",
+	"openai-compatible",
+	"openrouter",
+	"gemini",
+	"vertex",
+	"bedrock",
+	"mistral",
+	"xai",
+	"groq",
+	"deepseek",
+	"ollama",
+	"lmstudio",
+	"litellm",
+	"fireworks",
+	"together",
+	"cerebras",
+	"sambanova",
+	"requesty",
+	"moonshot",
+	"zai",
+	"vercel-ai-gateway",
+] as const;
+
+export const agentChoices = [
+	{ value: "builtin", label: "builtin (evals-agent)" },
+	{ value: "roo-code", label: "roo-code (VS Code + Roo Code)" },
+] as const;
+
+export type ExerciseMode = "smoke" | "all" | "languages" | "picked";
+
+/** The form as typed: numbers stay strings until validated so a half-typed value is not lost. */
+export interface RunForm {
+	provider: string;
+	modelId: string;
+	agent: string;
+	suite: string;
+	exerciseMode: ExerciseMode;
+	languages: string[];
+	exercises: string[];
+	concurrency: string;
+	timeoutMinutes: string;
+	iterations: string;
+	commandTimeoutSeconds: string;
+	name: string;
+	description: string;
+}
+
+export const defaultRunForm: RunForm = {
+	provider: "oracle",
+	modelId: "",
+	agent: "builtin",
+	suite: "",
+	exerciseMode: "smoke",
+	languages: [],
+	exercises: [],
+	concurrency: "2",
+	timeoutMinutes: "5",
+	iterations: "1",
+	commandTimeoutSeconds: "120",
+	name: "",
+	description: "",
+};
+
+/** Field names match the request body so server issues land on the same fields. */
+export type RunFormField =
+	| "model"
+	| "agent"
+	| "suite"
+	| "include"
+	| "exercises"
+	| "concurrency"
+	| "timeoutMinutes"
+	| "iterations"
+	| "commandTimeoutSeconds"
+	| "name"
+	| "description";
+
+export type FieldErrors = Partial<Record<RunFormField, string>>;
+
+function integerIn(value: string, min: number, max: number, label: string): { value?: number; error?: string } {
+	const trimmed = value.trim();
+	if (trimmed === "") return { error: `${label} is required` };
+	const number = Number(trimmed);
+	if (!Number.isInteger(number)) return { error: `${label} must be a whole number` };
+	if (number < min || number > max) return { error: `${label} must be between ${min} and ${max}` };
+	return { value: number };
+}
+
+export function modelSpec(form: Pick<RunForm, "provider" | "modelId">): string {
+	return form.provider === "oracle" ? "oracle" : `${form.provider}:${form.modelId.trim()}`;
+}
+
+/** Checks the form as the server will, so most mistakes show before a round trip. */
+export function validateRunForm(form: RunForm): { request?: NewRunRequest; errors: FieldErrors } {
+	const errors: FieldErrors = {};
+	if (!form.provider) errors.model = "Choose a provider";
+	else if (form.provider !== "oracle" && !form.modelId.trim()) errors.model = `Enter the ${form.provider} model id`;
+	if (!form.agent) errors.agent = "Choose an agent";
+
+	const concurrency = integerIn(form.concurrency, 1, 25, "Concurrency");
+	if (concurrency.error) errors.concurrency = concurrency.error;
+	const iterations = integerIn(form.iterations, 1, 100, "Iterations");
+	if (iterations.error) errors.iterations = iterations.error;
+	const commandTimeout = integerIn(form.commandTimeoutSeconds, 1, 3600, "Command timeout");
+	if (commandTimeout.error) errors.commandTimeoutSeconds = commandTimeout.error;
+
+	const timeout = Number(form.timeoutMinutes.trim());
+	if (form.timeoutMinutes.trim() === "") errors.timeoutMinutes = "Timeout is required";
+	else if (!Number.isFinite(timeout) || timeout <= 0) errors.timeoutMinutes = "Timeout must be more than 0 minutes";
+	else if (timeout > 24 * 60) errors.timeoutMinutes = "Timeout must be at most 1440 minutes (a day)";
+
+	if (form.exerciseMode === "languages" && form.languages.length === 0) errors.include = "Pick at least one language";
+	if (form.exerciseMode === "picked" && form.exercises.length === 0) errors.exercises = "Pick at least one exercise";
+	if (form.name.trim().length > 200) errors.name = "Name must be at most 200 characters";
+	if (form.description.length > 5000) errors.description = "Description must be at most 5000 characters";
+
+	if (Object.keys(errors).length > 0) return { errors };
+
+	const request: NewRunRequest = {
+		model: modelSpec(form),
+		agent: form.agent,
+		concurrency: concurrency.value as number,
+		timeoutMinutes: timeout,
+		iterations: iterations.value as number,
+		commandTimeoutSeconds: commandTimeout.value as number,
+	};
+	if (form.suite.trim()) request.suite = form.suite.trim();
+	if (form.exerciseMode === "all") request.all = true;
+	// The languages come from the server's own exercise list, so they are ones it accepts.
+	if (form.exerciseMode === "languages") request.include = [...form.languages].sort() as NewRunRequest["include"];
+	if (form.exerciseMode === "picked") request.exercises = [...form.exercises].sort();
+	if (form.name.trim()) request.name = form.name.trim();
+	if (form.description.trim()) request.description = form.description;
+	return { request, errors };
+}
+
+const knownFields = new Set<string>([
+	"model",
+	"agent",
+	"suite",
+	"include",
+	"exclude",
+	"exercises",
+	"all",
+	"concurrency",
+	"timeoutMinutes",
+	"iterations",
+	"commandTimeoutSeconds",
+	"name",
+	"description",
+]);
+
+/** Server issues placed on their fields; the rest are shown above the form. */
+export function issuesToFieldErrors(issues: ApiIssue[]): { fields: FieldErrors; other: string[] } {
+	const fields: FieldErrors = {};
+	const other: string[] = [];
+	for (const issue of issues) {
+		let head = issue.path.split(".")[0] ?? "";
+		if (head === "exclude") head = "include";
+		if (head === "all") head = "exercises";
+		if (knownFields.has(head)) {
+			const key = head as RunFormField;
+			fields[key] = fields[key] ? `${fields[key]}; ${issue.message}` : issue.message;
+		} else {
+			other.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
+		}
+	}
+	return { fields, other };
+}
+
+export function exerciseKey(exercise: { language: string; exercise: string }): string {
+	return `${exercise.language}/${exercise.exercise}`;
+}
+
+/** Case-insensitive match on every word of the query, over language and exercise name. */
+export function matchesExerciseSearch(exercise: { language: string; exercise: string }, query: string): boolean {
+	const haystack = exerciseKey(exercise).toLowerCase();
+	return query
+		.toLowerCase()
+		.split(/\s+/)
+		.filter(Boolean)
+		.every((word) => haystack.includes(word));
+}
+
+/** How many tasks the selection makes, for the summary under the form; null while unknown. */
+export function plannedTaskCount(
+	form: Pick<RunForm, "exerciseMode" | "languages" | "exercises" | "iterations">,
+	exercises: { language: string; exercise: string }[] | null,
+): number | null {
+	const iterations = Number(form.iterations);
+	if (!Number.isInteger(iterations) || iterations < 1) return null;
+	if (form.exerciseMode === "picked") return form.exercises.length * iterations;
+	if (!exercises) return null;
+	if (form.exerciseMode === "all") return exercises.length * iterations;
+	if (form.exerciseMode === "languages") {
+		const chosen = new Set(form.languages);
+		return exercises.filter((exercise) => chosen.has(exercise.language)).length * iterations;
+	}
+	return null;
+}

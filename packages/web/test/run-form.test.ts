@@ -1,0 +1,105 @@
+import { providerIds } from "@agent-evals/types";
+import { describe, expect, it } from "vitest";
+import {
+	defaultRunForm,
+	issuesToFieldErrors,
+	matchesExerciseSearch,
+	plannedTaskCount,
+	providerChoices,
+	validateRunForm,
+} from "../src/lib/run-form.js";
+
+describe("validateRunForm", () => {
+	it("accepts the defaults as an oracle smoke run", () => {
+		const { request, errors } = validateRunForm(defaultRunForm);
+		expect(errors).toEqual({});
+		expect(request).toEqual({
+			model: "oracle",
+			agent: "builtin",
+			concurrency: 2,
+			timeoutMinutes: 5,
+			iterations: 1,
+			commandTimeoutSeconds: 120,
+		});
+	});
+
+	it("builds provider:model and the exercise selection", () => {
+		const { request } = validateRunForm({
+			...defaultRunForm,
+			provider: "anthropic",
+			modelId: " claude-sonnet-4-5 ",
+			exerciseMode: "picked",
+			exercises: ["python/b", "go/a"],
+			suite: " /suites/x ",
+			name: " nightly ",
+			description: "why",
+		});
+		expect(request).toMatchObject({
+			model: "anthropic:claude-sonnet-4-5",
+			exercises: ["go/a", "python/b"],
+			suite: "/suites/x",
+			name: "nightly",
+			description: "why",
+		});
+		expect(validateRunForm({ ...defaultRunForm, exerciseMode: "all" }).request?.all).toBe(true);
+		expect(
+			validateRunForm({ ...defaultRunForm, exerciseMode: "languages", languages: ["rust", "go"] }).request?.include,
+		).toEqual(["go", "rust"]);
+	});
+
+	it("reports every problem on its field", () => {
+		const { request, errors } = validateRunForm({
+			...defaultRunForm,
+			provider: "openai",
+			modelId: "",
+			concurrency: "26",
+			timeoutMinutes: "0",
+			iterations: "1.5",
+			commandTimeoutSeconds: "",
+			exerciseMode: "languages",
+		});
+		expect(request).toBeUndefined();
+		expect(Object.keys(errors).sort()).toEqual(
+			["commandTimeoutSeconds", "concurrency", "include", "iterations", "model", "timeoutMinutes"].sort(),
+		);
+		expect(errors.concurrency).toBe("Concurrency must be between 1 and 25");
+		expect(errors.iterations).toBe("Iterations must be a whole number");
+	});
+});
+
+describe("server issues", () => {
+	it("places issues on fields by their path and keeps the rest", () => {
+		const { fields, other } = issuesToFieldErrors([
+			{ path: "concurrency", message: "must be at most 25" },
+			{ path: "exercises.0", message: "unknown exercise" },
+			{ path: "settings.foo", message: "unknown key" },
+			{ path: "", message: "bad body" },
+		]);
+		expect(fields).toEqual({ concurrency: "must be at most 25", exercises: "unknown exercise" });
+		expect(other).toEqual(["settings.foo: unknown key", "bad body"]);
+	});
+});
+
+describe("exercise selection helpers", () => {
+	it("matches every word of a search", () => {
+		expect(matchesExerciseSearch({ language: "python", exercise: "roman-numerals" }, "py roman")).toBe(true);
+		expect(matchesExerciseSearch({ language: "python", exercise: "roman-numerals" }, "go roman")).toBe(false);
+		expect(matchesExerciseSearch({ language: "python", exercise: "roman-numerals" }, "")).toBe(true);
+	});
+
+	it("counts planned tasks", () => {
+		const catalog = [
+			{ language: "go", exercise: "a" },
+			{ language: "go", exercise: "b" },
+			{ language: "rust", exercise: "c" },
+		];
+		expect(plannedTaskCount({ ...defaultRunForm, exerciseMode: "all", iterations: "2" }, catalog)).toBe(6);
+		expect(plannedTaskCount({ ...defaultRunForm, exerciseMode: "languages", languages: ["go"] }, catalog)).toBe(2);
+		expect(plannedTaskCount({ ...defaultRunForm, exerciseMode: "picked", exercises: ["go/a"] }, null)).toBe(1);
+		expect(plannedTaskCount({ ...defaultRunForm, exerciseMode: "smoke" }, catalog)).toBeNull();
+	});
+
+	it("offers every provider the server accepts except the test double", () => {
+		expect([...providerChoices].sort()).toEqual(providerIds.filter((id) => id !== "scripted").sort());
+	});
+});
