@@ -33,6 +33,12 @@ export default defineConfig({
 						"@ai-sdk/openai-compatible",
 						"@ai-sdk/xai",
 						"@openrouter/ai-sdk-provider",
+						// The MCP SDK's clients import eventsource and eventsource-parser (same problem).
+						"@modelcontextprotocol/sdk/client/index.js",
+						"@modelcontextprotocol/sdk/client/sse.js",
+						"@modelcontextprotocol/sdk/client/stdio.js",
+						"@modelcontextprotocol/sdk/client/streamableHttp.js",
+						"@modelcontextprotocol/sdk/types.js",
 					],
 				},
 			},

@@ -32,6 +32,7 @@ export class IpcServer extends EventEmitter<IpcServerEvents> {
 	private readonly limits: ConnectionLimits;
 	private readonly clients = new Map<string, FramedConnection>();
 	private server: Server | undefined;
+	private pendingListen: Promise<void> | undefined;
 
 	constructor(socketPath: string, options: IpcServerOptions = {}) {
 		super();
@@ -53,7 +54,16 @@ export class IpcServer extends EventEmitter<IpcServerEvents> {
 	}
 
 	async listen(): Promise<void> {
-		if (this.server) throw new Error(`IPC server is already listening on ${this.socketPath}`);
+		if (this.server || this.pendingListen) throw new Error(`IPC server is already listening on ${this.socketPath}`);
+		this.pendingListen = this.startListening();
+		try {
+			await this.pendingListen;
+		} finally {
+			this.pendingListen = undefined;
+		}
+	}
+
+	private async startListening(): Promise<void> {
 		await removeStaleSocket(this.socketPath);
 		const server = createServer((socket) => this.accept(socket));
 		this.server = server;
@@ -69,6 +79,9 @@ export class IpcServer extends EventEmitter<IpcServerEvents> {
 
 	/** Stops listening, disconnects every client and removes the socket file. */
 	async close(): Promise<void> {
+		// A close() that arrives while listen() is still setting up (a signal at start-up) waits
+		// for it, so the socket is not removed under a half-finished listen.
+		await this.pendingListen?.catch(() => undefined);
 		const server = this.server;
 		if (!server) return;
 		this.server = undefined;

@@ -324,3 +324,16 @@ describe("hostile peers", () => {
 		expect((await event)[0]).toEqual(started("alive"));
 	});
 });
+
+describe("closing while listening", () => {
+	it("settles both calls without an error and leaves no socket", async () => {
+		const path = socketPath();
+		const server = new IpcServer(path, { log: captureLog() });
+		const listening = server.listen();
+		const closing = server.close();
+		await expect(listening).resolves.toBeUndefined();
+		await closing;
+		expect(server.isListening).toBe(false);
+		expect(existsSync(path)).toBe(false);
+	});
+});

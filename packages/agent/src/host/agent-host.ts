@@ -4,6 +4,7 @@ import { IpcServer } from "@agent-evals/ipc";
 import type { Settings, TaskCommand, TaskContext, TaskEvent } from "@agent-evals/types";
 import { loadSettings } from "../config/settings.js";
 import type { Logger } from "../log.js";
+import { McpRuntime, type McpRuntimeOptions, type McpTaskExtras } from "../mcp/runtime.js";
 import { modelCatalog } from "../providers/models.js";
 import { resolveModel } from "../providers/registry.js";
 import type { ResolvedModel } from "../providers/types.js";
@@ -22,6 +23,8 @@ export interface AgentHostOptions {
 	/** Replaces provider resolution (tests); defaults to the provider registry. */
 	resolveModel?: (settings: Settings, env: NodeJS.ProcessEnv) => ResolvedModel;
 	taskOptions?: Pick<TaskOptions, "limits" | "tokenUsageIntervalMs">;
+	/** MCP hub tuning (tests): backoff, heartbeat, debounce. */
+	mcp?: McpRuntimeOptions["hub"];
 }
 
 export const MODES = [{ slug: "code", name: "Code" }];
@@ -40,11 +43,15 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 	private current: Task | undefined;
 	private context: TaskContext | undefined;
 	private closing: Promise<void> | undefined;
+	private readonly mcp: McpRuntime;
+	/** Counts StartNewTask commands, so one overtaken while its MCP servers connect does not start. */
+	private starts = 0;
 
 	constructor(options: AgentHostOptions) {
 		super();
 		this.options = options;
 		this.env = options.env ?? process.env;
+		this.mcp = new McpRuntime({ workspace: options.workspace, env: this.env, log: options.log, hub: options.mcp });
 		this.server = new IpcServer(options.socketPath, {
 			log: (level, message) => options.log.log(level, `ipc: ${message}`),
 		});
@@ -75,6 +82,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		this.closing ??= (async () => {
 			this.log("info", `shutting down: ${reason}`);
 			await this.stopCurrent(`Agent shutting down: ${reason}`);
+			await this.mcp.dispose();
 			await this.server.close();
 			this.emit("close", reason);
 		})();
@@ -123,6 +131,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 	}
 
 	private async startTask(configuration: Settings, text: string, images: string[] | undefined): Promise<void> {
+		const start = ++this.starts;
 		await this.stopCurrent("Replaced by a new task");
 		let settings: Settings;
 		let model: ResolvedModel;
@@ -132,9 +141,14 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		} catch (error) {
 			return this.refuseTask(describe(error));
 		}
-		const task = Task.create(this.taskOptions(settings, model), text);
+		this.mcp.detach();
+		const mcp = await this.mcp.prepare(settings);
+		if (this.closing) return;
+		if (start !== this.starts) return this.refuseTask("Replaced by a newer StartNewTask before it started");
+		const task = Task.create(this.taskOptions(settings, model, mcp), text);
 		this.current = task;
 		void task.start(text, images ?? []);
+		this.attachMcp(task);
 	}
 
 	private async resumeTask(taskId: string): Promise<void> {
@@ -151,6 +165,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		if (!task) return;
 		this.current = task;
 		void task.resume();
+		this.attachMcp(task);
 	}
 
 	private async sendMessage(text: string, images: string[] | undefined): Promise<void> {
@@ -170,6 +185,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		this.current = task;
 		task.queueMessage(text, images);
 		void task.resume();
+		this.attachMcp(task);
 	}
 
 	private async loadTask(taskId: string): Promise<Task | undefined> {
@@ -177,7 +193,9 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 			const { metadata } = await new TaskStorage(this.options.storageRoot, taskId).load();
 			const settings = loadSettings({ workspace: this.options.workspace, env: this.env, overrides: metadata.settings });
 			const model = (this.options.resolveModel ?? resolveModel)(settings, this.env);
-			return await Task.load(this.taskOptions(settings, model), taskId);
+			this.mcp.detach();
+			const mcp = await this.mcp.prepare(settings);
+			return await Task.load(this.taskOptions(settings, model, mcp), taskId);
 		} catch (error) {
 			this.log("error", `cannot resume task ${taskId}: ${describe(error)}`);
 			this.refuseTask(`Cannot resume task ${taskId}: ${describe(error)}`, taskId);
@@ -196,18 +214,27 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		this.broadcast({ eventName: "taskAborted", payload: [taskId] });
 	}
 
-	private taskOptions(settings: Settings, model: ResolvedModel): TaskOptions {
+	private taskOptions(settings: Settings, model: ResolvedModel, mcp?: McpTaskExtras): TaskOptions {
 		return {
 			workspace: this.options.workspace,
 			storageRoot: this.options.storageRoot,
 			settings,
 			model,
-			tools: this.options.tools ?? builtinTools,
+			tools: [...(this.options.tools ?? builtinTools), ...(mcp?.tools ?? [])],
+			promptSections: mcp?.promptSections,
 			emit: (event) => this.broadcast(event),
 			log: this.options.log,
 			context: this.context,
 			...this.options.taskOptions,
 		};
+	}
+
+	/** MCP telemetry goes to this task while it runs; afterwards it waits for the next one. */
+	private attachMcp(task: Task): void {
+		this.mcp.attach((say, message) => task.note(say, message));
+		void task.done?.finally(() => {
+			if (this.current === task) this.mcp.detach();
+		});
 	}
 
 	private async stopCurrent(reason: string): Promise<void> {

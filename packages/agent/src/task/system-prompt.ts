@@ -6,6 +6,8 @@ export function buildSystemPrompt(options: {
 	workspace: string;
 	tools: ToolDefinition[];
 	customInstructions?: string;
+	/** Further sections, e.g. the MCP servers the task can use. */
+	sections?: string[];
 }): string {
 	const toolList = options.tools.map((tool) => `- ${tool.name}: ${firstSentence(tool.description)}`).join("\n");
 	const sections = [
@@ -21,6 +23,7 @@ export function buildSystemPrompt(options: {
 			"- Every message must call a tool. When the task is done and the tests pass, call attempt_completion with a short summary.",
 			"- Commands run non-interactively with a time limit; never start servers or watchers that do not exit.",
 		].join("\n"),
+		...(options.sections ?? []),
 		`# Environment\nOperating system: ${platform()}\nWorkspace: ${options.workspace}`,
 	];
 	if (options.customInstructions?.trim())

@@ -1,5 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { ClineMessage, Settings, TaskContext, TaskEvent, TokenUsage, ToolUsage } from "@agent-evals/types";
+import type {
+	ClineMessage,
+	ClineSay,
+	Settings,
+	TaskContext,
+	TaskEvent,
+	TokenUsage,
+	ToolUsage,
+} from "@agent-evals/types";
 import { type AssistantContent, type ModelMessage, streamText, type ToolSet, type UserContent } from "ai";
 import { limitsFrom, type TaskLimits } from "../config/defaults.js";
 import type { Logger } from "../log.js";
@@ -20,6 +28,8 @@ export interface TaskOptions {
 	settings: Settings;
 	model: ResolvedModel;
 	tools: ToolDefinition[];
+	/** Extra system prompt sections (the MCP servers and their tools). */
+	promptSections?: string[];
 	emit: (event: TaskEvent) => void;
 	log: Logger;
 	context?: TaskContext;
@@ -116,6 +126,7 @@ export class Task {
 			workspace: options.workspace,
 			tools: options.tools,
 			customInstructions: options.settings.customInstructions,
+			sections: options.promptSections,
 		});
 		this.fixedPromptText = this.system + JSON.stringify(toolDescriptorsForModel(options.tools));
 	}
@@ -214,6 +225,11 @@ export class Task {
 		if (index === -1) return false;
 		this.queued.splice(index, 1);
 		return true;
+	}
+
+	/** Adds a message from outside the loop (MCP telemetry) to the transcript and the event stream. */
+	note(say: ClineSay, text: string): void {
+		this.ui.say(say, text);
 	}
 
 	get isRunning(): boolean {
