@@ -5,13 +5,15 @@ import type { Settings, TaskCommand, TaskContext, TaskEvent } from "@agent-evals
 import { loadSettings } from "../config/settings.js";
 import type { Logger } from "../log.js";
 import { McpRuntime, type McpRuntimeOptions, type McpTaskExtras } from "../mcp/runtime.js";
-import { modelCatalog } from "../providers/models.js";
-import { resolveModel } from "../providers/registry.js";
 import type { ResolvedModel } from "../providers/types.js";
 import { TaskStorage } from "../task/storage.js";
-import { describe, Task, type TaskOptions } from "../task/task.js";
-import { builtinTools } from "../tools/registry.js";
+import type { Task, TaskOptions } from "../task/task.js";
 import type { ToolDefinition } from "../tools/types.js";
+import { loadTaskRuntime, type TaskRuntime } from "./task-runtime.js";
+
+function describe(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
 
 export interface AgentHostOptions {
 	socketPath: string;
@@ -43,6 +45,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 	private current: Task | undefined;
 	private context: TaskContext | undefined;
 	private closing: Promise<void> | undefined;
+	private taskRuntime: Promise<TaskRuntime> | undefined;
 	private readonly mcp: McpRuntime;
 	/** Counts StartNewTask commands, so one overtaken while its MCP servers connect does not start. */
 	private starts = 0;
@@ -75,6 +78,13 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 	async start(): Promise<void> {
 		await this.server.listen();
 		this.log("info", `serving ${this.server.socketPath} for workspace ${this.options.workspace}`);
+		// Load what tasks need while the runner connects; the first task awaits the same promise.
+		this.runtime().catch((error) => this.log("error", `cannot load the task runtime: ${describe(error)}`));
+	}
+
+	private runtime(): Promise<TaskRuntime> {
+		this.taskRuntime ??= loadTaskRuntime();
+		return this.taskRuntime;
 	}
 
 	/** Cancels the running task, lets it save, and closes the socket. Idempotent. */
@@ -110,7 +120,10 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 				this.server.sendEvent(clientId, { eventName: "modesResponse", payload: [MODES] });
 				return;
 			case "GetModels":
-				this.server.sendEvent(clientId, { eventName: "modelsResponse", payload: [modelCatalog()] });
+				this.server.sendEvent(clientId, {
+					eventName: "modelsResponse",
+					payload: [(await this.runtime()).modelCatalog()],
+				});
 				return;
 			case "GetCommands":
 				this.server.sendEvent(clientId, { eventName: "commandsResponse", payload: [[]] });
@@ -133,11 +146,12 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 	private async startTask(configuration: Settings, text: string, images: string[] | undefined): Promise<void> {
 		const start = ++this.starts;
 		await this.stopCurrent("Replaced by a new task");
+		const runtime = await this.runtime();
 		let settings: Settings;
 		let model: ResolvedModel;
 		try {
 			settings = loadSettings({ workspace: this.options.workspace, env: this.env, overrides: configuration });
-			model = (this.options.resolveModel ?? resolveModel)(settings, this.env);
+			model = (this.options.resolveModel ?? runtime.resolveModel)(settings, this.env);
 		} catch (error) {
 			return this.refuseTask(describe(error));
 		}
@@ -145,7 +159,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		const mcp = await this.mcp.prepare(settings);
 		if (this.closing) return;
 		if (start !== this.starts) return this.refuseTask("Replaced by a newer StartNewTask before it started");
-		const task = Task.create(this.taskOptions(settings, model, mcp), text);
+		const task = runtime.Task.create(this.taskOptions(runtime, settings, model, mcp), text);
 		this.current = task;
 		void task.start(text, images ?? []);
 		this.attachMcp(task);
@@ -192,10 +206,11 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		try {
 			const { metadata } = await new TaskStorage(this.options.storageRoot, taskId).load();
 			const settings = loadSettings({ workspace: this.options.workspace, env: this.env, overrides: metadata.settings });
-			const model = (this.options.resolveModel ?? resolveModel)(settings, this.env);
+			const runtime = await this.runtime();
+			const model = (this.options.resolveModel ?? runtime.resolveModel)(settings, this.env);
 			this.mcp.detach();
 			const mcp = await this.mcp.prepare(settings);
-			return await Task.load(this.taskOptions(settings, model, mcp), taskId);
+			return await runtime.Task.load(this.taskOptions(runtime, settings, model, mcp), taskId);
 		} catch (error) {
 			this.log("error", `cannot resume task ${taskId}: ${describe(error)}`);
 			this.refuseTask(`Cannot resume task ${taskId}: ${describe(error)}`, taskId);
@@ -214,13 +229,18 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		this.broadcast({ eventName: "taskAborted", payload: [taskId] });
 	}
 
-	private taskOptions(settings: Settings, model: ResolvedModel, mcp?: McpTaskExtras): TaskOptions {
+	private taskOptions(
+		runtime: TaskRuntime,
+		settings: Settings,
+		model: ResolvedModel,
+		mcp?: McpTaskExtras,
+	): TaskOptions {
 		return {
 			workspace: this.options.workspace,
 			storageRoot: this.options.storageRoot,
 			settings,
 			model,
-			tools: [...(this.options.tools ?? builtinTools), ...(mcp?.tools ?? [])],
+			tools: [...(this.options.tools ?? runtime.builtinTools), ...(mcp?.tools ?? [])],
 			promptSections: mcp?.promptSections,
 			emit: (event) => this.broadcast(event),
 			log: this.options.log,

@@ -1,20 +1,49 @@
+import { createRequire } from "node:module";
 import { type ModelInfo, type ProviderId, providerIds, type Settings } from "@agent-evals/types";
-import { createAmazonBedrock } from "@ai-sdk/amazon-bedrock";
-import { createAnthropic } from "@ai-sdk/anthropic";
-import { createDeepSeek } from "@ai-sdk/deepseek";
-import { createGoogleGenerativeAI } from "@ai-sdk/google";
-import { createVertex } from "@ai-sdk/google-vertex";
-import { createVertexAnthropic } from "@ai-sdk/google-vertex/anthropic";
-import { createGroq } from "@ai-sdk/groq";
-import { createMistral } from "@ai-sdk/mistral";
-import { createOpenAI } from "@ai-sdk/openai";
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import type * as AmazonBedrock from "@ai-sdk/amazon-bedrock";
+import type * as Anthropic from "@ai-sdk/anthropic";
+import type * as DeepSeek from "@ai-sdk/deepseek";
+import type * as Google from "@ai-sdk/google";
+import type * as GoogleVertex from "@ai-sdk/google-vertex";
+import type * as GoogleVertexAnthropic from "@ai-sdk/google-vertex/anthropic";
+import type * as Groq from "@ai-sdk/groq";
+import type * as Mistral from "@ai-sdk/mistral";
+import type * as OpenAI from "@ai-sdk/openai";
+import type * as OpenAICompatible from "@ai-sdk/openai-compatible";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
-import { createXai } from "@ai-sdk/xai";
-import { createOpenRouter } from "@openrouter/ai-sdk-provider";
+import type * as Xai from "@ai-sdk/xai";
+import type * as OpenRouter from "@openrouter/ai-sdk-provider";
 import { DEFAULT_MODEL_INFO, knownModelIds, lookupModelInfo } from "./models.js";
 import { createOfflineModel } from "./offline/index.js";
 import { ProviderConfigError, type ResolvedModel } from "./types.js";
+
+// Provider packages are loaded when a model of theirs is first made, not at start-up: loading
+// all of them costs about 300 ms on every agent start, and a task uses one. `require` keeps
+// resolveModel synchronous; every package ships a CommonJS build, and AI SDK errors are
+// recognised by marker (isInstance), not by class identity, so the two builds mix safely.
+const load = createRequire(import.meta.url);
+const createAmazonBedrock: typeof AmazonBedrock.createAmazonBedrock = (...args) =>
+	(load("@ai-sdk/amazon-bedrock") as typeof AmazonBedrock).createAmazonBedrock(...args);
+const createAnthropic: typeof Anthropic.createAnthropic = (...args) =>
+	(load("@ai-sdk/anthropic") as typeof Anthropic).createAnthropic(...args);
+const createDeepSeek: typeof DeepSeek.createDeepSeek = (...args) =>
+	(load("@ai-sdk/deepseek") as typeof DeepSeek).createDeepSeek(...args);
+const createGoogleGenerativeAI: typeof Google.createGoogleGenerativeAI = (...args) =>
+	(load("@ai-sdk/google") as typeof Google).createGoogleGenerativeAI(...args);
+const createVertex: typeof GoogleVertex.createVertex = (...args) =>
+	(load("@ai-sdk/google-vertex") as typeof GoogleVertex).createVertex(...args);
+const createVertexAnthropic: typeof GoogleVertexAnthropic.createVertexAnthropic = (...args) =>
+	(load("@ai-sdk/google-vertex/anthropic") as typeof GoogleVertexAnthropic).createVertexAnthropic(...args);
+const createGroq: typeof Groq.createGroq = (...args) => (load("@ai-sdk/groq") as typeof Groq).createGroq(...args);
+const createMistral: typeof Mistral.createMistral = (...args) =>
+	(load("@ai-sdk/mistral") as typeof Mistral).createMistral(...args);
+const createOpenAI: typeof OpenAI.createOpenAI = (...args) =>
+	(load("@ai-sdk/openai") as typeof OpenAI).createOpenAI(...args);
+const createOpenAICompatible: typeof OpenAICompatible.createOpenAICompatible = (...args) =>
+	(load("@ai-sdk/openai-compatible") as typeof OpenAICompatible).createOpenAICompatible(...args);
+const createXai: typeof Xai.createXai = (...args) => (load("@ai-sdk/xai") as typeof Xai).createXai(...args);
+const createOpenRouter: typeof OpenRouter.createOpenRouter = (...args) =>
+	(load("@openrouter/ai-sdk-provider") as typeof OpenRouter).createOpenRouter(...args);
 
 export interface ResolveModelOptions {
 	/** Passed to every provider factory; tests use it to intercept or fake HTTP. */
