@@ -52,6 +52,14 @@ describe("buildTranscript", () => {
 		expect(other?.kind === "tool" && JSON.parse(other.body)).toEqual({ regex: "TODO", filePattern: "*.py" });
 	});
 
+	it("shows the opening text as the task prompt, not as the model's words", () => {
+		const items = buildTranscript([say(1, "text", "Implement roman numerals."), say(2, "text", "On it.")]);
+		expect(items).toMatchObject([
+			{ kind: "task", text: "Implement roman numerals." },
+			{ kind: "text", text: "On it." },
+		]);
+	});
+
 	it("keeps unknown kinds and bad JSON visible instead of dropping them", () => {
 		const items = buildTranscript([say(1, "brand_new_kind", "hello"), ask(2, "tool", "not json")]);
 		expect(items[0]).toMatchObject({ kind: "other", label: "brand new kind", text: "hello" });

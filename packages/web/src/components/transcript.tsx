@@ -50,6 +50,14 @@ export function DiffView({ diff }: { diff: string | null | undefined }) {
 
 function Item({ item }: { item: TranscriptItem }) {
 	switch (item.kind) {
+		case "task":
+			// Collapsed: the same long prompt opens every task of a language.
+			return (
+				<details className="msg msg-task" data-kind="task">
+					<summary className="msg-label">Task prompt</summary>
+					<div className="msg-body prose">{item.text}</div>
+				</details>
+			);
 		case "text":
 			return (
 				<div className="msg msg-text" data-kind="text">

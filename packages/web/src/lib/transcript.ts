@@ -1,6 +1,7 @@
 import type { ClineMessage } from "../api/types.js";
 
 export type TranscriptItem =
+	| { kind: "task"; ts: number; text: string }
 	| { kind: "text"; ts: number; text: string; partial: boolean }
 	| { kind: "reasoning"; ts: number; text: string; partial: boolean }
 	| { kind: "api"; ts: number; tokensIn: number | null; tokensOut: number | null; cost: number | null }
@@ -87,7 +88,7 @@ export function buildTranscript(messages: ClineMessage[]): TranscriptItem[] {
 	const items: TranscriptItem[] = [];
 	let lastCommand: Extract<TranscriptItem, { kind: "command" }> | null = null;
 
-	for (const message of messages) {
+	for (const [index, message] of messages.entries()) {
 		const text = message.text ?? "";
 		const partial = message.partial === true;
 		const kind = message.type === "say" ? message.say : message.ask;
@@ -110,7 +111,9 @@ export function buildTranscript(messages: ClineMessage[]): TranscriptItem[] {
 
 		if (message.type === "say") {
 			if (kind === "text") {
-				if (text.trim()) items.push({ kind: "text", ts: message.ts, text, partial });
+				// The agent, like Roo Code, opens the transcript with the prompt it was given as a plain "text" say.
+				if (index === 0 && !partial) items.push({ kind: "task", ts: message.ts, text });
+				else if (text.trim()) items.push({ kind: "text", ts: message.ts, text, partial });
 			} else if (kind === "reasoning") {
 				const body = text || message.reasoning || "";
 				if (body.trim()) items.push({ kind: "reasoning", ts: message.ts, text: body, partial });

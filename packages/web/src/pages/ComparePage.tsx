@@ -12,7 +12,7 @@ import {
 	type CompareInput,
 	parseRunIds,
 } from "../lib/compare.js";
-import { formatCost, formatDelta, formatDuration, pluralize, runTitle, splitModel } from "../lib/format.js";
+import { formatCost, formatDelta, formatDuration, pluralize, runTitle } from "../lib/format.js";
 import { Link, useSearchParams } from "../router.js";
 
 const outcomeLabel: Record<CellOutcome, string> = {
@@ -97,7 +97,7 @@ function ColumnHead({ column, index }: { column: CompareColumn; index: number })
 				{index === 0 && <span className="tag">baseline</span>}
 			</div>
 			<div className="subtle">
-				#{run.id} · {splitModel(run.model).provider || run.model} · {run.agent}
+				#{run.id} · {run.provider || run.model} · {run.agent}
 			</div>
 			<div className="compare-head-stats">
 				<PassRate rate={run.passRate} />
@@ -267,6 +267,8 @@ export function ComparePage() {
 											>
 												<th className="sticky-col" scope="row">
 													<span className="muted">{row.language}/</span>
+													{/* On a phone the narrow column breaks here rather than inside a word. */}
+													<wbr />
 													{row.exercise}
 												</th>
 												{row.cells.map((cell, index) => (

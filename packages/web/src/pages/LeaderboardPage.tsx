@@ -4,7 +4,7 @@ import type { RunStatus } from "../api/types.js";
 import { type ChartPoint, CostScoreChart } from "../components/cost-score-chart.js";
 import { EmptyState, ErrorBanner, Loading, PassRate } from "../components/ui.js";
 import { useApi, useDocumentTitle } from "../hooks.js";
-import { formatCost, formatDuration, formatTokens, runTitle, shortModel, splitModel } from "../lib/format.js";
+import { formatCost, formatDuration, formatTokens, runTitle, shortModel } from "../lib/format.js";
 import {
 	bestPerModel,
 	isReferenceModel,
@@ -147,7 +147,7 @@ export function LeaderboardPage() {
 												</span>
 											)}
 											<div className="subtle">
-												{splitModel(run.model).provider || "—"} · {run.agent} · #{run.id}
+												{run.provider || "—"} · {run.agent} · #{run.id}
 												{run.name ? ` · ${runTitle(run)}` : ""}
 											</div>
 										</th>

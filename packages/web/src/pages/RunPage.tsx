@@ -420,7 +420,7 @@ export function RunPage({ id }: { id: number }) {
 	}
 	if (!run || !detail) return <Loading />;
 
-	const { provider, modelId } = splitModel(run.model);
+	const { modelId } = splitModel(run.model);
 	const finished = !active;
 	return (
 		<div className="stack">
@@ -436,8 +436,7 @@ export function RunPage({ id }: { id: number }) {
 					</div>
 					<p className="page-sub meta-line">
 						<span>
-							<span className="muted">model</span> {provider ? `${provider}:` : ""}
-							{modelId}
+							<span className="muted">model</span> {run.model}
 						</span>
 						<span>
 							<span className="muted">agent</span> {run.agent}

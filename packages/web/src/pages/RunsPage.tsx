@@ -70,7 +70,9 @@ function Filters({ view, update }: { view: RunsView; update: (changes: Record<st
 				<input
 					type="search"
 					value={model}
-					placeholder="e.g. claude"
+					// The API matches the whole provider:model exactly; "claude" alone would never match.
+					placeholder="e.g. openai:gpt-5 (exact)"
+					title="The whole model as the run was started with, provider:model (or oracle)"
 					onChange={(event) => setModel(event.target.value)}
 					data-testid="filter-model"
 				/>
