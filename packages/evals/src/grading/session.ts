@@ -99,7 +99,17 @@ export class GradingSession {
 
 	/** Which of `tools` the sandbox cannot find on its PATH (one probe, not recorded as a command). */
 	async missingTools(tools: readonly string[]): Promise<string[]> {
-		if (tools.length === 0) return [];
+		// A tool found once stays found for this process: every grading asked the sandbox again,
+		// one shell per task. Missing tools are asked about each time, so installing one mid-run helps.
+		const cacheKey = (tool: string) => `${this.sandbox.name}\0${this.runnerEnv.PATH ?? ""}\0${tool}`;
+		const unknown = tools.filter((tool) => !foundTools.has(cacheKey(tool)));
+		if (unknown.length === 0) return [];
+		const missing = await this.probeTools(unknown);
+		for (const tool of unknown) if (!missing.includes(tool)) foundTools.add(cacheKey(tool));
+		return missing;
+	}
+
+	private async probeTools(tools: readonly string[]): Promise<string[]> {
 		const list = tools.map((tool) => `'${tool.replaceAll("'", "'\\''")}'`).join(" ");
 		const result = await this.sandbox.exec(
 			`for tool in ${list}; do command -v "$tool" >/dev/null 2>&1 || printf 'missing:%s\\n' "$tool"; done`,
@@ -119,6 +129,8 @@ export class GradingSession {
 		return capText(this.parts.join(""), GRADE_OUTPUT_MAX_BYTES);
 	}
 }
+
+const foundTools = new Set<string>();
 
 export function missingToolsSummary(missing: string[]): string {
 	return `${missing.join(", ")} not found on PATH`;

@@ -1,4 +1,5 @@
-import { lookupModelInfo } from "@agent-evals/agent";
+// The model table alone: the whole agent package takes ~300 ms to load, on every evals command.
+import { lookupModelInfo } from "@agent-evals/agent/models";
 import { type ProviderId, providerIdSchema, type Settings } from "@agent-evals/types";
 
 export interface ModelSpec {

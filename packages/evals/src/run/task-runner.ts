@@ -93,21 +93,24 @@ export async function runTask(task: Task, ctx: TaskRunContext): Promise<TaskOutc
 	let agentMs = 0;
 
 	try {
-		await phase("workspaceMs", async () => {
-			await prepareWorkspace(exercise, workspace);
-			await commitBaseline(workspace);
-		});
 		const settings: Settings = { ...ctx.settings };
-		if (settings.apiProvider === "oracle") {
-			const reference = join(dir, "reference");
-			if ((await prepareReference(exercise, reference)).length === 0) {
-				throw new InfraError(`${exercise.language}/${exercise.name} has no reference solution for the oracle model`);
-			}
-			settings.oracleSolutionDir = reference;
-		}
 		const socketPath = shortSocketPath();
 		const storageDir = join(dir, "agent");
 		await mkdir(storageDir, { recursive: true });
+		await mkdir(workspace, { recursive: true });
+		// The agent only looks at the workspace once StartNewTask arrives, so it can start while
+		// the workspace is being filled: the two are the slowest steps before a task begins.
+		const preparing = phase("workspaceMs", async () => {
+			await prepareWorkspace(exercise, workspace);
+			await commitBaseline(workspace);
+			if (settings.apiProvider === "oracle") {
+				const reference = join(dir, "reference");
+				if ((await prepareReference(exercise, reference)).length === 0) {
+					throw new InfraError(`${exercise.language}/${exercise.name} has no reference solution for the oracle model`);
+				}
+				settings.oracleSolutionDir = reference;
+			}
+		});
 
 		const ended = deferred<"completed" | "aborted">();
 		const track = (event: TaskEvent) => {
@@ -135,7 +138,7 @@ export async function runTask(task: Task, ctx: TaskRunContext): Promise<TaskOutc
 					break;
 			}
 		};
-		const started = await phase("agentStartMs", async () => {
+		const starting = phase("agentStartMs", async () => {
 			const child = await ctx.adapter
 				.start({ workspace, socketPath, storageDir, env: ctx.env ?? process.env })
 				.catch((error) => {
@@ -162,6 +165,10 @@ export async function runTask(task: Task, ctx: TaskRunContext): Promise<TaskOutc
 			});
 			return { process: child, ipc };
 		});
+		const [prepared, connected] = await Promise.allSettled([preparing, starting]);
+		if (prepared.status === "rejected") throw prepared.reason;
+		if (connected.status === "rejected") throw connected.reason;
+		const started = connected.value;
 
 		const agentStart = Date.now();
 		await setContext(started.ipc, task, run);
