@@ -1,35 +1,15 @@
-import { execFileSync } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { cp, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadSuite, prepareReference, prepareWorkspace } from "../src/exercises/index.js";
 import { generatedPom, gradeExercise, gradleDependencies, JavaRunner } from "../src/grading/index.js";
 import { getSandbox } from "../src/sandbox/index.js";
+import { fixtureSuite, onPath, tempDirs } from "./helpers/grading.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const suiteRoot = path.join(here, "fixtures", "suites", "exercism");
+const suiteRoot = fixtureSuite("exercism");
 const sandbox = getSandbox("local");
 
-const temps: string[] = [];
-async function tempDir(): Promise<string> {
-	const dir = await mkdtemp(path.join(os.tmpdir(), "evals-java-"));
-	temps.push(dir);
-	return dir;
-}
-afterAll(async () => {
-	await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-function onPath(tool: string): boolean {
-	try {
-		execFileSync("/bin/sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
-		return true;
-	} catch {
-		return false;
-	}
-}
+const tempDir = tempDirs("evals-java-");
 
 async function javaWorkspace(solved: boolean) {
 	const suite = await loadSuite(suiteRoot);

@@ -1,10 +1,7 @@
-import { execFileSync } from "node:child_process";
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { processAlive } from "@agent-evals/agent/process-tree";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type Exercise, loadSuite, prepareReference, prepareWorkspace, type Suite } from "../src/exercises/index.js";
 import {
 	CppRunner,
@@ -24,29 +21,12 @@ import {
 	readJUnitReports,
 } from "../src/grading/index.js";
 import { getSandbox, type Sandbox, SandboxUnavailableError } from "../src/sandbox/index.js";
+import { fixtureSuite, onPath, tempDirs } from "./helpers/grading.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const fixture = (name: string) => path.join(here, "fixtures", "suites", name);
+const fixture = fixtureSuite;
 const sandbox = getSandbox("local");
 
-const temps: string[] = [];
-async function tempDir(): Promise<string> {
-	const dir = await mkdtemp(path.join(os.tmpdir(), "evals-grading-"));
-	temps.push(dir);
-	return dir;
-}
-afterAll(async () => {
-	await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-function onPath(tool: string): boolean {
-	try {
-		execFileSync("/bin/sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
-		return true;
-	} catch {
-		return false;
-	}
-}
+const tempDir = tempDirs("evals-grading-");
 
 const suites = new Map<string, Promise<Suite>>();
 async function exercise(suite: string, id: string): Promise<Exercise> {
