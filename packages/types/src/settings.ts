@@ -1,37 +1,9 @@
 import { z } from "zod";
 import { modelInfoSchema } from "./events.js";
+import { providerIds } from "./providers.js";
 
-/**
- * Provider ids accepted in `apiProvider`. Roo Code's names where Roo Code has the provider, plus
- * `openai-compatible` (any OpenAI-style endpoint with a base URL) and the offline models.
- */
-export const providerIds = [
-	"anthropic",
-	"openai",
-	"openai-native",
-	"openai-compatible",
-	"openrouter",
-	"gemini",
-	"vertex",
-	"bedrock",
-	"mistral",
-	"xai",
-	"groq",
-	"deepseek",
-	"ollama",
-	"lmstudio",
-	"litellm",
-	"fireworks",
-	"together",
-	"cerebras",
-	"sambanova",
-	"requesty",
-	"moonshot",
-	"zai",
-	"vercel-ai-gateway",
-	"oracle",
-	"scripted",
-] as const;
+export { providerIds };
+
 export const providerIdSchema = z.enum(providerIds);
 export type ProviderId = z.infer<typeof providerIdSchema>;
 

@@ -1,36 +1,8 @@
+import { providerIds } from "@agent-evals/types/providers";
 import type { ApiIssue, NewRunRequest } from "../api/types.js";
 
-/**
- * Provider ids the model selector offers, without "scripted" (a test double). A copy of
- * `providerIds` in @agent-evals/types, because importing the value would bundle zod into the
- * SPA; a unit test keeps the two in step.
- */
-export const providerChoices = [
-	"oracle",
-	"anthropic",
-	"openai",
-	"openai-native",
-	"openai-compatible",
-	"openrouter",
-	"gemini",
-	"vertex",
-	"bedrock",
-	"mistral",
-	"xai",
-	"groq",
-	"deepseek",
-	"ollama",
-	"lmstudio",
-	"litellm",
-	"fireworks",
-	"together",
-	"cerebras",
-	"sambanova",
-	"requesty",
-	"moonshot",
-	"zai",
-	"vercel-ai-gateway",
-] as const;
+/** Provider ids the model selector offers: the offline oracle first, and no "scripted" (a test double). */
+export const providerChoices = ["oracle", ...providerIds.filter((id) => id !== "oracle" && id !== "scripted")] as const;
 
 export const agentChoices = [
 	{ value: "builtin", label: "builtin (evals-agent)" },
