@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Starts the services agent-evals can use, PostgreSQL and Redis, on 127.0.0.1; installs them from
-# Debian's packages first if missing. Idempotent: running it again only checks they answer.
+# Starts the services agent-evals can use on 127.0.0.1: PostgreSQL and Redis (installed from
+# Debian's packages first if missing) and Jaeger (built once from the Go module proxy into a cache
+# outside the repository, reused by every later run on the machine). Idempotent: running it again
+# only checks they answer.
 #
-#   eval "$(bash scripts/services.sh)"     # exports DATABASE_URL and REDIS_URL
+#   eval "$(bash scripts/services.sh)"     # exports DATABASE_URL, REDIS_URL and JAEGER_URL
 #
+# EVALS_SKIP_JAEGER=1 leaves Jaeger out (its first build takes ~8 minutes on 2 cores).
 # Progress goes to stderr; stdout carries only the export lines.
 set -euo pipefail
 
@@ -12,6 +15,9 @@ PG_USER="${EVALS_PG_USER:-evals}"
 PG_PASSWORD="${EVALS_PG_PASSWORD:-evals}"
 PG_DB="${EVALS_PG_DB:-agent_evals_test}"
 REDIS_PORT="${EVALS_REDIS_PORT:-6379}"
+JAEGER_VERSION=v1.75.0
+CACHE_DIR="${EVALS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/agent-evals}"
+JAEGER_BIN="$CACHE_DIR/jaeger/$JAEGER_VERSION/jaeger"
 
 say() { printf '[services] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -64,9 +70,51 @@ start_redis() {
 	exit 1
 }
 
+# Jaeger v2 is not packaged by Debian and there is no container engine here, so it is built from
+# its Go module. `go install pkg@version` refuses modules with replace directives (Jaeger has
+# some), hence a scratch module that takes it as a tool dependency and builds that.
+build_jaeger() {
+	[ -x "$JAEGER_BIN" ] && return 0
+	command -v go >/dev/null 2>&1 || { say "no Go toolchain: Jaeger cannot be built"; return 1; }
+	local scratch
+	scratch=$(mktemp -d)
+	say "building Jaeger $JAEGER_VERSION into $JAEGER_BIN (once; about 8 minutes)"
+	(
+		cd "$scratch" &&
+			go mod init agent-evals-jaeger >/dev/null 2>&1 &&
+			go get -tool "github.com/jaegertracing/jaeger/cmd/jaeger@$JAEGER_VERSION" >&2 &&
+			mkdir -p "$(dirname "$JAEGER_BIN")" &&
+			go build -o "$JAEGER_BIN.tmp" github.com/jaegertracing/jaeger/cmd/jaeger >&2 &&
+			mv "$JAEGER_BIN.tmp" "$JAEGER_BIN"
+	)
+	local status=$?
+	rm -rf "$scratch"
+	return $status
+}
+
+# With no arguments Jaeger keeps traces in memory, takes OTLP on 4317 (gRPC) and 4318 (HTTP) and
+# serves its UI and query API on 16686.
+start_jaeger() {
+	if curl -fsS -o /dev/null http://127.0.0.1:16686/api/services 2>/dev/null; then return 0; fi
+	build_jaeger || return 1
+	say "starting Jaeger (OTLP http://127.0.0.1:4318, UI http://127.0.0.1:16686)"
+	nohup "$JAEGER_BIN" >/tmp/agent-evals-jaeger.log 2>&1 &
+	for _ in $(seq 1 100); do
+		curl -fsS -o /dev/null http://127.0.0.1:16686/api/services 2>/dev/null && return 0
+		sleep 0.2
+	done
+	say "Jaeger does not answer on 127.0.0.1:16686 (log: /tmp/agent-evals-jaeger.log)"
+	return 1
+}
+
 install_missing
 start_postgres
 start_redis
 say "PostgreSQL and Redis are up"
 echo "export DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB"
 echo "export REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
+# Jaeger is optional: the trace test skips (naming this script) when it is missing.
+if [ "${EVALS_SKIP_JAEGER:-}" != 1 ] && start_jaeger; then
+	echo "export JAEGER_URL=http://127.0.0.1:16686"
+	echo "export JAEGER_OTLP_ENDPOINT=http://127.0.0.1:4318"
+fi
