@@ -1,7 +1,7 @@
+import { anthropicModels, openAiModels } from "@agent-evals/types/models";
 import type { LanguageModelUsage } from "ai";
 import { describe, expect, it } from "vitest";
 import { costFromAnthropicStyle, costOf, turnUsageFromAnthropicStyle, usageFromAiSdk } from "../src/providers/cost.js";
-import { anthropicModels, openAiModels } from "../src/providers/models.js";
 
 const sonnet = { inputPrice: 3, outputPrice: 15, cacheWritesPrice: 3.75, cacheReadsPrice: 0.3 };
 

@@ -1,7 +1,7 @@
 import { type ProviderId, providerIds, type Settings } from "@agent-evals/types";
+import { DEFAULT_MODEL_INFO, lookupModelInfo, modelCatalog } from "@agent-evals/types/models";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MODEL_INFO, lookupModelInfo, modelCatalog } from "../src/providers/models.js";
 import { resolveModel } from "../src/providers/registry.js";
 import { ProviderConfigError } from "../src/providers/types.js";
 

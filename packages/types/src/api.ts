@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { clineMessageSchema } from "./message.js";
 import { toolUsageSchema } from "./tools.js";
+import { failureKinds, runStatuses, taskStatuses } from "./values.js";
 
 /*
  * The HTTP API of `evals serve`, as the dashboard and the CLI's handoff see it. Responses are
@@ -8,18 +9,9 @@ import { toolUsageSchema } from "./tools.js";
  * The server may add fields; clients ignore what they do not know.
  */
 
-// The store's lifecycle values (packages/evals db/schema.ts checks at compile time that they agree).
-export const runStatusValues = ["pending", "running", "completed", "cancelled", "failed"] as const;
-export const runStatusSchema = z.enum(runStatusValues);
-export type RunStatusValue = z.infer<typeof runStatusSchema>;
-
-export const taskStatusValues = ["pending", "running", "passed", "failed", "cancelled"] as const;
-export const taskStatusSchema = z.enum(taskStatusValues);
-export type TaskStatusValue = z.infer<typeof taskStatusSchema>;
-
-export const failureKindValues = ["test_failed", "timeout", "agent_error", "infra", "cancelled"] as const;
-export const failureKindSchema = z.enum(failureKindValues);
-export type FailureKindValue = z.infer<typeof failureKindSchema>;
+export const runStatusSchema = z.enum(runStatuses);
+export const taskStatusSchema = z.enum(taskStatuses);
+export const failureKindSchema = z.enum(failureKinds);
 
 const isoDate = z.string();
 const count = z.number().int().nonnegative();
@@ -42,7 +34,7 @@ export const apiErrorSchema = z.object({
 		issues: z.array(apiIssueSchema).optional(),
 	}),
 });
-export type ApiError = z.infer<typeof apiErrorSchema>;
+export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
 
 // ---------------------------------------------------------------------------------------- health
 
@@ -63,6 +55,8 @@ export const runSummarySchema = z.object({
 	model: z.string(),
 	provider: z.string().nullable(),
 	agent: z.string(),
+	/** The sandbox its commands ran in. */
+	sandbox: z.string(),
 	/** Absolute path of the suite. */
 	suite: z.string(),
 	status: runStatusSchema,
@@ -104,6 +98,8 @@ export const runDetailSchema = runSummarySchema.extend({
 	cacheWritesPrice: z.number().nullable(),
 	cacheReadsPrice: z.number().nullable(),
 	commandTimeoutSeconds: z.number(),
+	/** Problems of the platform while the run executed (failed store writes, …). */
+	notes: z.array(z.string()),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 
@@ -123,6 +119,7 @@ export const runCancelResponseSchema = z.object({ status: runStatusSchema });
 export type RunCancelResponse = z.infer<typeof runCancelResponseSchema>;
 
 export const runSortKeys = ["created", "passRate", "cost", "duration", "model"] as const;
+export type RunSortKey = (typeof runSortKeys)[number];
 
 const wholeNumber = (min: number, max: number) =>
 	z
@@ -149,7 +146,7 @@ export const runListQuerySchema = z.object({
 	/** Exact `provider:model`. */
 	model: z.string().min(1).optional(),
 	provider: z.string().min(1).optional(),
-	status: statusList(runStatusValues).optional(),
+	status: statusList(runStatuses).optional(),
 	/** Only runs created at or after this time. */
 	since: isoDateParam.optional(),
 	sort: z.enum(runSortKeys).default("created"),
@@ -195,7 +192,7 @@ export const taskListResponseSchema = z.object({ tasks: z.array(taskSummarySchem
 export type TaskListResponse = z.infer<typeof taskListResponseSchema>;
 
 export const taskListQuerySchema = z.object({
-	status: statusList(taskStatusValues).optional(),
+	status: statusList(taskStatuses).optional(),
 	limit: wholeNumber(1, 500).default(500),
 	offset: wholeNumber(0, Number.MAX_SAFE_INTEGER).default(0),
 });

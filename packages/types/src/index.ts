@@ -1,4 +1,5 @@
 export * from "./api.js";
+export * from "./api-client.js";
 export * from "./events.js";
 export * from "./ipc.js";
 export * from "./mcp.js";
@@ -7,3 +8,4 @@ export * from "./offline.js";
 export * from "./run.js";
 export * from "./settings.js";
 export * from "./tools.js";
+export * from "./values.js";

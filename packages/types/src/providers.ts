@@ -32,3 +32,4 @@ export const providerIds = [
 	"oracle",
 	"scripted",
 ] as const;
+export type ProviderId = (typeof providerIds)[number];

@@ -1,9 +1,16 @@
 import { z } from "zod";
 import { settingsSchema } from "./settings.js";
+import { languages, runDefaults, runLimits } from "./values.js";
 
-/** Languages a suite can hold. */
-export const languages = ["cpp", "go", "java", "javascript", "python", "rust", "typescript"] as const;
 export const languageSchema = z.enum(languages, { error: `must be one of ${languages.join(", ")}` });
+
+function between(limits: { min: number; max: number }) {
+	return z
+		.number()
+		.int("must be a whole number")
+		.min(limits.min, `must be at least ${limits.min}`)
+		.max(limits.max, `must be at most ${limits.max}`);
+}
 
 /**
  * What to evaluate and how: the options of `evals run` and of `POST /api/runs`. Exercises are
@@ -12,22 +19,24 @@ export const languageSchema = z.enum(languages, { error: `must be one of ${langu
  */
 export const runConfigSchema = z
 	.object({
-		model: z.string().trim().min(1).default("oracle"),
-		agent: z.string().trim().min(1).default("builtin"),
+		model: z.string().trim().min(1).default(runDefaults.model),
+		agent: z.string().trim().min(1).default(runDefaults.agent),
+		/** Where task commands run: "local", or a registered sandbox such as "bwrap". */
+		sandbox: z.string().trim().min(1).default(runDefaults.sandbox),
 		suite: z.string().trim().min(1).optional(),
 		include: z.array(languageSchema).optional(),
 		exclude: z.array(languageSchema).optional(),
 		exercises: z.array(z.string().trim().min(1)).optional(),
 		all: z.boolean().default(false),
-		concurrency: z.number().int().min(1, "must be at least 1").max(25, "must be at most 25").default(2),
+		concurrency: between(runLimits.concurrency).default(runDefaults.concurrency),
 		timeoutMinutes: z
 			.number()
 			.positive()
-			.max(24 * 60)
-			.default(5),
-		iterations: z.number().int().min(1).max(100).default(1),
+			.max(runLimits.timeoutMinutes.max, `must be at most ${runLimits.timeoutMinutes.max}`)
+			.default(runDefaults.timeoutMinutes),
+		iterations: between(runLimits.iterations).default(runDefaults.iterations),
 		/** Limit for each grading command, seconds. */
-		commandTimeoutSeconds: z.number().int().positive().max(3600).default(120),
+		commandTimeoutSeconds: between(runLimits.commandTimeoutSeconds).default(runDefaults.commandTimeoutSeconds),
 		name: z.string().trim().max(200).optional(),
 		description: z.string().max(5000).optional(),
 		/** Extra agent settings (StartNewTask.configuration); secrets are never stored. */

@@ -1,11 +1,10 @@
 import { z } from "zod";
 import { modelInfoSchema } from "./events.js";
-import { providerIds } from "./providers.js";
+import { type ProviderId, providerIds } from "./providers.js";
 
-export { providerIds };
+export { type ProviderId, providerIds };
 
 export const providerIdSchema = z.enum(providerIds);
-export type ProviderId = z.infer<typeof providerIdSchema>;
 
 /** Offline providers run with no network and no key. */
 export const offlineProviderIds = ["oracle", "scripted"] as const satisfies readonly ProviderId[];

@@ -5,9 +5,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
+import type { CreateRunResponse } from "@agent-evals/types";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { CreateRunResult, RunResponse, TaskDetail, TaskList } from "../src/api/types.js";
+import type { RunResponse, TaskDetail, TaskList } from "../src/api/types.js";
 
 /*
  * The dashboard and `evals serve` together, as a user meets them: the built CLI in a child
@@ -433,7 +434,7 @@ describe.skipIf(!hasChromium)(
 						],
 					},
 				];
-				const created = await api<CreateRunResult>("/api/runs", {
+				const created = await api<CreateRunResponse>("/api/runs", {
 					method: "POST",
 					headers: { "Content-Type": "application/json" },
 					body: JSON.stringify({

@@ -39,6 +39,7 @@ export function run(overrides: Partial<RunSummary> = {}): RunSummary {
 		model: "anthropic:claude-sonnet-4-5",
 		provider: "anthropic",
 		agent: "builtin",
+		sandbox: "local",
 		suite: "/suite",
 		status: "completed",
 		concurrency: 2,

@@ -7,7 +7,7 @@ export async function loadTaskRuntime() {
 	const [task, registry, models, tools] = await Promise.all([
 		import("../task/task.js"),
 		import("../providers/registry.js"),
-		import("../providers/models.js"),
+		import("@agent-evals/types/models"),
 		import("../tools/registry.js"),
 	]);
 	return {

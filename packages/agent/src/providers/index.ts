@@ -1,11 +1,17 @@
 export {
+	DEFAULT_MODEL_INFO,
+	type KnownModelInfo,
+	knownModelIds,
+	lookupModelInfo,
+	modelCatalog,
+} from "@agent-evals/types/models";
+export {
 	type AnthropicStyleUsage,
 	costFromAnthropicStyle,
 	costOf,
 	turnUsageFromAnthropicStyle,
 	usageFromAiSdk,
 } from "./cost.js";
-export { DEFAULT_MODEL_INFO, type KnownModelInfo, knownModelIds, lookupModelInfo, modelCatalog } from "./models.js";
 export { DEFAULT_PROVIDER_ID, type ResolveModelOptions, resolveModel } from "./registry.js";
 export {
 	findApiCallError,

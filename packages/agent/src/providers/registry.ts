@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { type ModelInfo, type ProviderId, providerIds, type Settings } from "@agent-evals/types";
+import { DEFAULT_MODEL_INFO, knownModelIds, lookupModelInfo } from "@agent-evals/types/models";
 import type * as AmazonBedrock from "@ai-sdk/amazon-bedrock";
 import type * as Anthropic from "@ai-sdk/anthropic";
 import type * as DeepSeek from "@ai-sdk/deepseek";
@@ -13,7 +14,6 @@ import type * as OpenAICompatible from "@ai-sdk/openai-compatible";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type * as Xai from "@ai-sdk/xai";
 import type * as OpenRouter from "@openrouter/ai-sdk-provider";
-import { DEFAULT_MODEL_INFO, knownModelIds, lookupModelInfo } from "./models.js";
 import { createOfflineModel } from "./offline/index.js";
 import { ProviderConfigError, type ResolvedModel } from "./types.js";
 

@@ -1,33 +1,47 @@
 /*
- * The HTTP contract, as declared once in @agent-evals/types (api.ts). Only types are imported:
- * importing values from there would pull zod into the bundle, so the few value lists the UI
- * needs are repeated below, checked against the shared types at compile time.
+ * The HTTP contract as the dashboard uses it, from @agent-evals/types (api.ts, values.ts). Only
+ * types come from the main entry: its values would pull zod into the bundle; the few value lists
+ * the UI needs come from the zod-free `@agent-evals/types/values`.
  */
 import type {
 	ApiIssue,
 	ClineMessage,
 	ExerciseListResponse,
-	FailureKindValue,
+	FailureKind,
 	HealthResponse,
 	RunConfigInput,
 	RunDetail,
 	RunDetailResponse,
+	RunListParams,
 	RunListResponse,
-	RunStatusValue,
+	RunSortKey,
+	RunStatus,
 	RunSummary,
 	TaskDetail,
 	TaskEvent,
 	TaskListResponse,
-	TaskStatusValue,
+	TaskStatus,
 	TaskSummary,
 	ToolUsage,
 } from "@agent-evals/types";
 
-export type { ApiIssue, ClineMessage, RunDetail, RunSummary, TaskDetail, TaskEvent, TaskSummary, ToolUsage };
+export { runStatuses } from "@agent-evals/types/values";
 
-export type RunStatus = RunStatusValue;
-export type TaskStatus = TaskStatusValue;
-export type FailureKind = FailureKindValue;
+export type {
+	ApiIssue,
+	ClineMessage,
+	FailureKind,
+	RunDetail,
+	RunSortKey,
+	RunStatus,
+	RunSummary,
+	TaskDetail,
+	TaskEvent,
+	TaskStatus,
+	TaskSummary,
+	ToolUsage,
+};
+
 export type RunResponse = RunDetailResponse;
 export type RunList = RunListResponse;
 export type TaskList = TaskListResponse;
@@ -38,28 +52,9 @@ export type PhaseTimings = NonNullable<TaskDetail["phaseTimings"]>;
 /** The server answers 503/500 with the error shape when unhealthy, so `ok` is the only sure field. */
 export type Health = Partial<HealthResponse> & { ok: boolean };
 
-export const runStatuses = [
-	"pending",
-	"running",
-	"completed",
-	"cancelled",
-	"failed",
-] as const satisfies readonly RunStatusValue[];
-
-export type RunSortKey = "created" | "passRate" | "cost" | "duration" | "model";
-export type SortOrder = "asc" | "desc";
-
+export type SortOrder = NonNullable<RunListParams["order"]>;
 /** Query of GET /api/runs as the client sends it (the server's schema parses strings). */
-export interface RunListQuery {
-	model?: string;
-	provider?: string;
-	status?: RunStatus;
-	since?: string;
-	sort?: RunSortKey;
-	order?: SortOrder;
-	limit?: number;
-	offset?: number;
-}
+export type RunListQuery = RunListParams;
 
 /** Body of POST /api/runs: the run config `evals run` takes, minus agent settings the form does not offer. */
 export type NewRunRequest = Pick<
@@ -78,10 +73,5 @@ export type NewRunRequest = Pick<
 	| "name"
 	| "description"
 >;
-
-export interface CreateRunResult {
-	id: number;
-	total?: number;
-}
 
 export type ExportFormat = "csv" | "json" | "junit";

@@ -1,4 +1,5 @@
 import { providerIds } from "@agent-evals/types/providers";
+import { runDefaults, runLimits } from "@agent-evals/types/values";
 import type { ApiIssue, NewRunRequest } from "../api/types.js";
 
 /** Provider ids the model selector offers: the offline oracle first, and no "scripted" (a test double). */
@@ -29,17 +30,17 @@ export interface RunForm {
 }
 
 export const defaultRunForm: RunForm = {
-	provider: "oracle",
+	provider: runDefaults.model,
 	modelId: "",
-	agent: "builtin",
+	agent: runDefaults.agent,
 	suite: "",
 	exerciseMode: "smoke",
 	languages: [],
 	exercises: [],
-	concurrency: "2",
-	timeoutMinutes: "5",
-	iterations: "1",
-	commandTimeoutSeconds: "120",
+	concurrency: String(runDefaults.concurrency),
+	timeoutMinutes: String(runDefaults.timeoutMinutes),
+	iterations: String(runDefaults.iterations),
+	commandTimeoutSeconds: String(runDefaults.commandTimeoutSeconds),
 	name: "",
 	description: "",
 };
@@ -80,17 +81,20 @@ export function validateRunForm(form: RunForm): { request?: NewRunRequest; error
 	else if (form.provider !== "oracle" && !form.modelId.trim()) errors.model = `Enter the ${form.provider} model id`;
 	if (!form.agent) errors.agent = "Choose an agent";
 
-	const concurrency = integerIn(form.concurrency, 1, 25, "Concurrency");
+	const limits = runLimits;
+	const concurrency = integerIn(form.concurrency, limits.concurrency.min, limits.concurrency.max, "Concurrency");
 	if (concurrency.error) errors.concurrency = concurrency.error;
-	const iterations = integerIn(form.iterations, 1, 100, "Iterations");
+	const iterations = integerIn(form.iterations, limits.iterations.min, limits.iterations.max, "Iterations");
 	if (iterations.error) errors.iterations = iterations.error;
-	const commandTimeout = integerIn(form.commandTimeoutSeconds, 1, 3600, "Command timeout");
+	const { min, max } = limits.commandTimeoutSeconds;
+	const commandTimeout = integerIn(form.commandTimeoutSeconds, min, max, "Command timeout");
 	if (commandTimeout.error) errors.commandTimeoutSeconds = commandTimeout.error;
 
 	const timeout = Number(form.timeoutMinutes.trim());
 	if (form.timeoutMinutes.trim() === "") errors.timeoutMinutes = "Timeout is required";
 	else if (!Number.isFinite(timeout) || timeout <= 0) errors.timeoutMinutes = "Timeout must be more than 0 minutes";
-	else if (timeout > 24 * 60) errors.timeoutMinutes = "Timeout must be at most 1440 minutes (a day)";
+	else if (timeout > runLimits.timeoutMinutes.max)
+		errors.timeoutMinutes = `Timeout must be at most ${runLimits.timeoutMinutes.max} minutes (a day)`;
 
 	if (form.exerciseMode === "languages" && form.languages.length === 0) errors.include = "Pick at least one language";
 	if (form.exerciseMode === "picked" && form.exercises.length === 0) errors.exercises = "Pick at least one exercise";

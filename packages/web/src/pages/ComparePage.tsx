@@ -1,5 +1,5 @@
 import { useMemo, useState } from "react";
-import { api, listAllTasks, mapLimit } from "../api/client.js";
+import { api, mapLimit } from "../api/client.js";
 import type { RunSummary } from "../api/types.js";
 import { Icon } from "../components/icons.js";
 import { EmptyState, ErrorBanner, Loading, PassRate, RunStatusBadge } from "../components/ui.js";
@@ -190,7 +190,7 @@ export function ComparePage() {
 	const key = ids.length >= 2 ? `compare:${ids.join(",")}` : null;
 	const data = useApi<CompareInput[]>(key, () =>
 		mapLimit(ids, 4, async (id) => {
-			const [{ run }, { tasks }] = await Promise.all([api.getRun(id), listAllTasks(id)]);
+			const [{ run }, { tasks }] = await Promise.all([api.getRun(id), api.listAllTasks(id)]);
 			return { run, tasks };
 		}),
 	);

@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import { api, listAllTasks, mapLimit } from "../api/client.js";
+import { api, mapLimit } from "../api/client.js";
 import type { RunStatus } from "../api/types.js";
 import { type ChartPoint, CostScoreChart } from "../components/cost-score-chart.js";
 import { EmptyState, ErrorBanner, Loading, PassRate } from "../components/ui.js";
@@ -29,7 +29,10 @@ export function LeaderboardPage() {
 		const { runs } = await api.listRuns({ status: status || undefined, sort: "passRate", order: "desc", limit: LIMIT });
 		const scored = runs.filter((run) => run.passRate !== null);
 		// Per-language scores need each run's tasks; a few at a time keeps the server responsive.
-		return mapLimit(scored, 4, async (run) => ({ run, languages: languageScores((await listAllTasks(run.id)).tasks) }));
+		return mapLimit(scored, 4, async (run) => ({
+			run,
+			languages: languageScores((await api.listAllTasks(run.id)).tasks),
+		}));
 	});
 
 	const entries = useMemo(() => {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { api, errorMessage, listAllTasks } from "../api/client.js";
+import { api, errorMessage } from "../api/client.js";
 import { type StreamState, useRunStream } from "../api/stream.js";
 import type { RunSummary, TaskEvent, TaskStatus, TaskSummary } from "../api/types.js";
 import { Icon } from "../components/icons.js";
@@ -299,7 +299,7 @@ export function RunPage({ id }: { id: number }) {
 	const { cancelRun, deleteRun, exportRun } = useRunActions();
 
 	const runQ = useApi(Number.isInteger(id) ? `run:${id}` : null, () => api.getRun(id));
-	const tasksQ = useApi(Number.isInteger(id) ? `tasks:${id}` : null, () => listAllTasks(id));
+	const tasksQ = useApi(Number.isInteger(id) ? `tasks:${id}` : null, () => api.listAllTasks(id));
 	const [liveRun, setLiveRun] = useState<RunSummary | null>(null);
 	const [clock, setClock] = useState<RunClock>({ elapsedMs: 0, etaMs: null, fetchedAt: Date.now() });
 	const drawerEvents = useRef<DrawerEvents["current"]>(null) as DrawerEvents;

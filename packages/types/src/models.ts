@@ -1,4 +1,7 @@
-import type { ModelInfo, ProviderId } from "@agent-evals/types";
+// The model table: context windows, output limits and list prices. It lives with the contracts
+// because the agent (cost, limits), the evals CLI (run prices) and the dashboard all read it.
+import type { ModelInfo } from "./events.js";
+import type { ProviderId } from "./providers.js";
 
 /** A table entry: limits and list prices are always known; cache prices only where billed apart. */
 export type KnownModelInfo = ModelInfo & {
