@@ -45,12 +45,12 @@ async function resumeAndCheck(env: NodeJS.ProcessEnv, open: () => ReturnType<typ
 	const database = await open();
 	try {
 		const store = new Store(database);
-		const verdicts = (await store.listTaskEvents(1)).filter(
+		const verdicts = (await store.events.list(1)).filter(
 			(row) => row.eventName === "evalPass" || row.eventName === "evalFail",
 		);
 		// Every task has exactly one verdict: finished ones were not run again.
-		expect(verdicts.map((row) => row.taskId).sort()).toEqual((await store.listTasks(1)).map((task) => task.id).sort());
-		expect((await store.getRun(1))?.status).toBe("completed");
+		expect(verdicts.map((row) => row.taskId).sort()).toEqual((await store.tasks.list(1)).map((task) => task.id).sort());
+		expect((await store.runs.get(1))?.status).toBe("completed");
 	} finally {
 		await database.close();
 	}
@@ -76,9 +76,9 @@ describe.skipIf(!databaseUrl || !redisUrl)(
 		it("runs, streams events on evals:<runId>, keeps a heartbeat, and resumes after a kill", async () => {
 			const url = await scratch.create();
 			const bus = await RedisBus.connect(redisUrl ?? "");
-			const h = await harness({ databaseUrl: url, bus, redis: bus.client });
+			const h = await harness({ databaseUrl: url, bus });
 			try {
-				const { run } = await h.controller.createRun(h.config({ model: "oracle" }));
+				const { run } = await h.createRun(h.config({ model: "oracle" }));
 				const watcher = await RedisBus.connect(redisUrl ?? "");
 				const seen: TaskEvent[] = [];
 				await watcher.subscribe(run.id, (event) => seen.push(event));

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { processAlive } from "@agent-evals/agent/process-tree";
 import type { TaskEvent } from "@agent-evals/types";
 import { afterEach, describe, expect, it } from "vitest";
+import { registerAgentAdapter } from "../src/run/agents/registry.js";
 import { RooCodeAgentAdapter } from "../src/run/agents/roo-code.js";
 import { Controller } from "../src/run/controller.js";
 import { harness, tempDir } from "./helpers/runner.js";
@@ -19,23 +20,23 @@ const done = { name: "attempt_completion", input: { result: "done" } };
 
 async function runScripted(script: unknown[], extra: Record<string, unknown> = {}) {
 	h = await harness();
-	const { run, tasks } = await h.controller.createRun(h.config({ model: "scripted", settings: { script }, ...extra }));
+	const { run, tasks } = await h.createRun(h.config({ model: "scripted", settings: { script }, ...extra }));
 	const events: TaskEvent[] = [];
 	await h.bus.subscribe(run.id, (event) => events.push(event));
 	const finished = await h.controller.execute(run.id);
-	const task = await h.store.getTask(tasks[0]?.id ?? -1);
+	const task = await h.store.tasks.get(tasks[0]?.id ?? -1);
 	return { run: finished, task, events, store: h.store };
 }
 
 describe("task runner and controller", () => {
 	it("passes with the oracle, storing metrics, events, diff and phase timings", async () => {
 		h = await harness();
-		const { run, tasks } = await h.controller.createRun(h.config({ model: "oracle" }));
+		const { run, tasks } = await h.createRun(h.config({ model: "oracle" }));
 		const live: TaskEvent[] = [];
 		await h.bus.subscribe(run.id, (event) => live.push(event));
 		const finished = await h.controller.execute(run.id);
 		expect(finished).toMatchObject({ status: "completed", passed: 1, failed: 0 });
-		const task = await h.store.getTask(tasks[0]?.id ?? -1);
+		const task = await h.store.tasks.get(tasks[0]?.id ?? -1);
 		expect(task).toMatchObject({ status: "passed", passed: true, failureKind: null, attempt: 1, testsTampered: false });
 		expect(task?.workspaceDiff).toMatch(/\+\s+return a \+ b/);
 		expect(task?.testOutput).toMatch(/3 passed/);
@@ -43,10 +44,10 @@ describe("task runner and controller", () => {
 			expect.arrayContaining(["workspaceMs", "agentStartMs", "agentMs", "gradeMs"]),
 		);
 		expect(task?.agentTaskId).toMatch(/[0-9a-f-]{36}/);
-		const metrics = await h.store.getTaskMetrics(task?.taskMetricsId ?? -1);
+		const metrics = await h.store.metrics.get(task?.taskMetricsId ?? -1);
 		expect(metrics?.toolUsage).toMatchObject({ write_to_file: { attempts: 1, failures: 0 } });
 
-		const stored = (await h.store.listTaskEvents(run.id)).map((row) => row.eventName);
+		const stored = (await h.store.events.list(run.id)).map((row) => row.eventName);
 		expect(stored.filter((name) => name !== "taskContextConfirmation")[0]).toBe("taskCreated");
 		expect(stored).toContain("taskCompleted");
 		expect(stored.at(-1)).toBe("evalPass");
@@ -101,39 +102,35 @@ describe("task runner and controller", () => {
 
 	it("retries an agent that cannot start as infra, twice, then gives up", async () => {
 		h = await harness();
-		const { run, tasks } = await h.controller.createRun(h.config({ model: "oracle" }));
+		const { run, tasks } = await h.createRun(h.config({ model: "oracle" }));
 		// A real adapter pointed at a binary that does not exist: the start itself fails.
-		const broken = new RooCodeAgentAdapter("/nonexistent/vscode");
-		await h.store.updateRun(run.id, { agent: "roo-code" });
-		const controller = new Controller({
-			store: h.store,
-			bus: h.bus,
-			evalsHome: tempDir("home"),
-			retryBackoffMs: 10,
-			adapters: { "roo-code": broken },
-		});
-		const finished = await controller.execute(run.id);
+		// Registered under a name of its own: plugged in without editing the registry.
+		const unregister = registerAgentAdapter("broken-roo-code", () => new RooCodeAgentAdapter("/nonexistent/vscode"));
+		await h.store.runs.update(run.id, { agent: "broken-roo-code" });
+		const controller = new Controller({ store: h.store, bus: h.bus, evalsHome: tempDir("home"), retryBackoffMs: 10 });
+		const finished = await controller.execute(run.id).finally(unregister);
 		expect(finished).toMatchObject({ status: "completed", failed: 1 });
-		const task = await h.store.getTask(tasks[0]?.id ?? -1);
+		const task = await h.store.tasks.get(tasks[0]?.id ?? -1);
 		expect(task).toMatchObject({ status: "failed", failureKind: "infra", attempt: 3 });
 		expect(task?.error).toMatch(/did not start.*\/nonexistent\/vscode/);
 	});
 
 	it("cancels a running task and the rest of the run", async () => {
 		h = await harness();
-		const { run, tasks } = await h.controller.createRun(
+		const { run, tasks } = await h.createRun(
 			h.config({ model: "scripted", settings: { script: [{ delayMs: 60_000 }] }, iterations: 3, concurrency: 1 }),
 		);
 		const execution = h.controller.execute(run.id);
 		const store = h.store;
-		while ((await store.getTask(tasks[0]?.id ?? -1))?.status !== "running") await new Promise((r) => setTimeout(r, 50));
+		while ((await store.tasks.get(tasks[0]?.id ?? -1))?.status !== "running")
+			await new Promise((r) => setTimeout(r, 50));
 		await new Promise((r) => setTimeout(r, 300));
 		const began = Date.now();
 		await h.controller.cancel(run.id);
 		const finished = await execution;
 		expect(Date.now() - began).toBeLessThan(15_000);
 		expect(finished.status).toBe("cancelled");
-		const statuses = (await store.listTasks(run.id)).map((task) => [task.status, task.failureKind]);
+		const statuses = (await store.tasks.list(run.id)).map((task) => [task.status, task.failureKind]);
 		expect(statuses).toEqual([
 			["cancelled", "cancelled"],
 			["cancelled", "cancelled"],

@@ -13,9 +13,9 @@ import {
 import { strFromU8, unzipSync } from "fflate";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bundledSuitePath } from "../src/run/defaults.js";
-import { checkBinding, ServerConfigError } from "../src/server/index.js";
+import { checkBinding, ServerConfigError, startServer } from "../src/server/index.js";
 import { RUNNER_SUITE, tempDir } from "./helpers/runner.js";
-import { apiHarness, type Reply, sleep } from "./helpers/server.js";
+import { apiHarness, liveHarness, type Reply, sleep } from "./helpers/server.js";
 
 type Api = Awaited<ReturnType<typeof apiHarness>>;
 
@@ -46,7 +46,7 @@ async function createRun(a: Api, body: unknown): Promise<number> {
 
 async function waitForTask(a: Api, taskId: number, status: string): Promise<void> {
 	const until = Date.now() + 30_000;
-	while ((await a.store.getTask(taskId))?.status !== status) {
+	while ((await a.store.tasks.get(taskId))?.status !== status) {
 		if (Date.now() > until) throw new Error(`task ${taskId} never became ${status}`);
 		await sleep(50);
 	}
@@ -227,16 +227,16 @@ describe("HTTP API", () => {
 		const api = shared;
 		const { store } = api;
 		// Only this test's runs: the earlier tests' runs have all finished.
-		for (const run of await store.listRuns({ limit: 1000 })) await store.deleteRun(run.id);
+		for (const run of await store.runs.list({ limit: 1000 })) await store.runs.delete(run.id);
 		const make = async (model: string, provider: string, outcomes: ("passed" | "failed")[], cost: number) => {
-			const run = await store.createRun({ model, provider, agent: "builtin", suite: RUNNER_SUITE });
-			const tasks = await store.createTasks(
+			const run = await store.runs.create({ model, provider, agent: "builtin", suite: RUNNER_SUITE });
+			const tasks = await store.tasks.create(
 				run.id,
 				outcomes.map((_, i) => ({ language: "python", exercise: `e${i}`, iteration: 1 })),
 			);
 			for (const [i, task] of tasks.entries()) {
-				await store.updateTask(task.id, { status: outcomes[i], passed: outcomes[i] === "passed" });
-				await store.saveTaskMetrics(task.id, {
+				await store.tasks.update(task.id, { status: outcomes[i], passed: outcomes[i] === "passed" });
+				await store.metrics.save(task.id, {
 					tokensIn: 10,
 					tokensOut: 5,
 					tokensContext: 0,
@@ -247,13 +247,13 @@ describe("HTTP API", () => {
 					toolUsage: { read_file: { attempts: 2, failures: 1 } },
 				});
 			}
-			await store.updateRun(run.id, { startedAt: new Date(Date.now() - 5000) });
-			return (await store.finishRun(run.id, "completed")).id;
+			await store.runs.update(run.id, { startedAt: new Date(Date.now() - 5000) });
+			return (await store.runs.finish(run.id, "completed")).id;
 		};
 		const a = await make("anthropic:claude-sonnet-4-5", "anthropic", ["passed", "passed"], 0.5);
 		const b = await make("openai:gpt-4o", "openai", ["passed", "failed"], 2);
 		const c = await make("openai:gpt-4o-mini", "openai", ["failed"], 0.1);
-		const pending = (await store.createRun({ model: "oracle", provider: "oracle", suite: RUNNER_SUITE })).id;
+		const pending = (await store.runs.create({ model: "oracle", provider: "oracle", suite: RUNNER_SUITE })).id;
 
 		const list = async (query: string) =>
 			runListResponseSchema.parse((await api.call("GET", `/api/runs${query}`)).body);
@@ -298,7 +298,7 @@ describe("HTTP API", () => {
 	it("refuses to delete a running run (409), cancels it (202), then deletes it (204)", async () => {
 		const api = shared;
 		const id = await createRun(api, slowScript);
-		const [task] = await api.store.listTasks(id);
+		const [task] = await api.store.tasks.list(id);
 		await waitForTask(api, task?.id ?? -1, "running");
 
 		const refused = await api.call("DELETE", `/api/runs/${id}`);
@@ -319,13 +319,13 @@ describe("HTTP API", () => {
 
 		expect((await api.call("DELETE", `/api/runs/${id}`)).status).toBe(204);
 		expect((await api.call("GET", `/api/runs/${id}`)).status).toBe(404);
-		expect(await api.store.getTask(task?.id ?? -1)).toBeUndefined();
+		expect(await api.store.tasks.get(task?.id ?? -1)).toBeUndefined();
 	});
 
 	it("cancels one running task and one pending task while the rest of the run carries on", async () => {
 		const api = shared;
 		const id = await createRun(api, { ...slowScript, iterations: 3, concurrency: 2 });
-		const [first, second, third] = await api.store.listTasks(id);
+		const [first, second, third] = await api.store.tasks.list(id);
 		await waitForTask(api, first?.id ?? -1, "running");
 		await waitForTask(api, second?.id ?? -1, "running");
 
@@ -340,10 +340,10 @@ describe("HTTP API", () => {
 		await waitForTask(api, first?.id ?? -1, "cancelled");
 		expect(Date.now() - began).toBeLessThan(15_000);
 		// The other task and the run are untouched.
-		expect((await api.store.getTask(second?.id ?? -1))?.status).toBe("running");
-		expect((await api.store.getRun(id))?.status).toBe("running");
+		expect((await api.store.tasks.get(second?.id ?? -1))?.status).toBe("running");
+		expect((await api.store.runs.get(id))?.status).toBe("running");
 		await sleep(300);
-		expect((await api.store.getTask(third?.id ?? -1))?.startedAt).toBeNull();
+		expect((await api.store.tasks.get(third?.id ?? -1))?.startedAt).toBeNull();
 
 		const again = await api.call("POST", `/api/tasks/${first?.id}/cancel`);
 		expect(again.status).toBe(409);
@@ -353,7 +353,7 @@ describe("HTTP API", () => {
 		const over = await api.waitForRun(id);
 		// Cancelling tasks one by one is not cancelling the run.
 		expect(over.run).toMatchObject({ status: "completed", cancelled: 3, passed: 0, failed: 0 });
-		const task = (await api.store.listTasks(id))[0];
+		const task = (await api.store.tasks.list(id))[0];
 		expect(task).toMatchObject({ status: "cancelled", failureKind: "cancelled" });
 	});
 
@@ -361,7 +361,7 @@ describe("HTTP API", () => {
 		const api = shared;
 		const id = await createRun(api, { model: "oracle" });
 		await api.waitForRun(id);
-		const [task] = await api.store.listTasks(id);
+		const [task] = await api.store.tasks.list(id);
 		const taskId = task?.id ?? -1;
 		expect(task).toMatchObject({ status: "passed", attempt: 1 });
 
@@ -370,13 +370,13 @@ describe("HTTP API", () => {
 		expect(reply.body).toEqual({ id: taskId, status: "pending" });
 		const again = await api.waitForRun(id, (detail) => detail.run.status === "completed" && detail.run.passed === 1);
 		expect(again.run.total).toBe(1);
-		const rerun = await api.store.getTask(taskId);
+		const rerun = await api.store.tasks.get(taskId);
 		expect(rerun).toMatchObject({ status: "passed", passed: true, attempt: 2 });
 		expect(rerun?.testOutput).toMatch(/3 passed/);
 
 		// A task still waiting or running has nothing to requeue.
 		const slow = await createRun(api, slowScript);
-		const [busy] = await api.store.listTasks(slow);
+		const [busy] = await api.store.tasks.list(slow);
 		await waitForTask(api, busy?.id ?? -1, "running");
 		const conflict = await api.call("POST", `/api/tasks/${busy?.id}/requeue`);
 		expect(conflict.status).toBe(409);
@@ -389,7 +389,7 @@ describe("HTTP API", () => {
 		const api = shared;
 		const { store } = api;
 		// Two tasks, one at a time: the first passes, the second is slow; requeue the first meanwhile.
-		const run = await store.createRun({
+		const run = await store.runs.create({
 			model: "oracle",
 			provider: "oracle",
 			suite: RUNNER_SUITE,
@@ -397,7 +397,7 @@ describe("HTTP API", () => {
 			concurrency: 1,
 			iterations: 2,
 		});
-		const [first, second] = await store.createTasks(run.id, [
+		const [first, second] = await store.tasks.create(run.id, [
 			{ language: "python", exercise: "adder", iteration: 1 },
 			{ language: "python", exercise: "adder", iteration: 2 },
 		]);
@@ -410,7 +410,7 @@ describe("HTTP API", () => {
 			(d) => d.run.status === "completed" && d.run.passed === 2 && d.run.pending === 0,
 		);
 		expect(detail.run.total).toBe(2);
-		expect((await store.getTask(first?.id ?? -1))?.attempt).toBe(2);
+		expect((await store.tasks.get(first?.id ?? -1))?.attempt).toBe(2);
 	});
 
 	it("exports a run as CSV, JSON and JUnit, and its failed tasks' logs as a zip", async () => {
@@ -423,12 +423,12 @@ describe("HTTP API", () => {
 			iterations: 2,
 		});
 		await api.waitForRun(id);
-		const [failedTask, other] = await api.store.listTasks(id);
+		const [failedTask, other] = await api.store.tasks.list(id);
 		expect(failedTask).toMatchObject({ status: "failed", failureKind: "test_failed" });
 		// One of each verdict, and an error text that needs quoting (and looks like a formula).
-		await api.store.updateTask(other?.id ?? -1, { status: "passed", passed: true, failureKind: null, error: null });
+		await api.store.tasks.update(other?.id ?? -1, { status: "passed", passed: true, failureKind: null, error: null });
 		const tricky = '=HYPERLINK("x"), with "quotes"\nand a second line <&>';
-		await api.store.updateTask(failedTask?.id ?? -1, { error: tricky });
+		await api.store.tasks.update(failedTask?.id ?? -1, { error: tricky });
 
 		const csv = await api.call("GET", `/api/runs/${id}/export?format=csv`);
 		expect(csv.status).toBe(200);
@@ -549,6 +549,26 @@ describe("access", () => {
 		const devServer = await api.call("POST", "/api/runs/1/cancel", { headers: { origin: "http://localhost:5173" } });
 		expect(devServer.status).toBe(404);
 		expect((await api.call("GET", "/api/health", { headers: { origin: "https://evil.example" } })).status).toBe(200);
+	});
+
+	it("reports the port it bound, and names a port that is taken", async () => {
+		const first = await liveHarness();
+		try {
+			expect(first.server.port).toBeGreaterThan(0);
+			expect(first.url).toBe(`http://127.0.0.1:${first.server.port}`);
+			const taken = startServer({
+				store: first.store,
+				bus: first.bus,
+				controller: first.controller,
+				storeKind: "pglite",
+				port: first.server.port,
+			});
+			await expect(taken).rejects.toThrow(
+				`Port ${first.server.port} on 127.0.0.1 is in use: choose another with --port.`,
+			);
+		} finally {
+			await first.close();
+		}
 	});
 
 	it("refuses to bind beyond loopback without a token", () => {

@@ -1,6 +1,7 @@
 import { type RunSummary, runSummarySchema, taskEventSchema } from "@agent-evals/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RedisBus } from "../src/bus/index.js";
+import { createRun } from "../src/run/plan.js";
 import { databaseUrl, redisUrl, scratchDatabases } from "./helpers/postgres.js";
 import { harness } from "./helpers/runner.js";
 import { liveHarness, type SseFrame, sleep, sseFrames } from "./helpers/server.js";
@@ -96,7 +97,7 @@ describe("run event stream (SSE)", () => {
 		await first.done;
 		const lastId = ids(first.frames).at(-1);
 		expect(lastId).toBeDefined();
-		expect((await store.getRun(runId))?.status).toBe("running");
+		expect((await store.runs.get(runId))?.status).toBe("running");
 		// The last subscriber left: nothing follows the run any more.
 		await until(() => server.deps.hub.followed.length === 0);
 		await sleep(500);
@@ -106,13 +107,13 @@ describe("run event stream (SSE)", () => {
 
 		const all = [...ids(first.frames), ...ids(second.frames)];
 		for (let i = 1; i < all.length; i++) expect(all[i]).toBeGreaterThan(all[i - 1] ?? 0);
-		const rows = await store.listTaskEvents(runId);
+		const rows = await store.events.list(runId);
 		expect(all).toEqual(rows.map((row) => row.id));
 		const last = stored(second.frames).at(-1);
 		expect(last?.event).toBe("evalPass");
 
 		// Each frame is the stored TaskEvent, with the database task id.
-		const tasks = new Set((await store.listTasks(runId)).map((task) => task.id));
+		const tasks = new Set((await store.tasks.list(runId)).map((task) => task.id));
 		for (const frame of [...stored(first.frames), ...stored(second.frames)]) {
 			const event = taskEventSchema.parse(JSON.parse(frame.data ?? ""));
 			expect(event.eventName).toBe(frame.event);
@@ -124,7 +125,8 @@ describe("run event stream (SSE)", () => {
 
 	it("gives each of two tabs every event through one shared follower, with streaming text live", async () => {
 		const { url, store, server } = shared;
-		const { run } = await server.deps.controller.createRun(
+		const { run } = await createRun(
+			server.deps.store,
 			shared.config({ model: "oracle", iterations: 2, concurrency: 2 }),
 		);
 		const stream = `${url}/api/runs/${run.id}/stream`;
@@ -137,7 +139,7 @@ describe("run event stream (SSE)", () => {
 		server.deps.executor.start(run.id);
 		await Promise.all([a.done, b.done]);
 
-		const expected = (await store.listTaskEvents(run.id)).map((row) => row.id);
+		const expected = (await store.events.list(run.id)).map((row) => row.id);
 		expect(ids(a.frames)).toEqual(expected);
 		expect(ids(b.frames)).toEqual(expected);
 		for (const client of [a, b]) {
@@ -165,8 +167,8 @@ describe("run event stream (SSE)", () => {
 		const { id } = (await created.json()) as { id: number };
 		expect((await fetch(`${url}/api/runs/${id}/stream`)).status).toBe(401);
 
-		await until(async () => (await store.getRun(id))?.status === "completed", 30_000);
-		const rows = await store.listTaskEvents(id);
+		await until(async () => (await store.runs.get(id))?.status === "completed", 30_000);
+		const rows = await store.events.list(id);
 		const from = rows.at(-3)?.id;
 		const client = await connect(
 			`${url}/api/runs/${id}/stream?token=${token}&lastEventId=${from}`,
@@ -188,9 +190,7 @@ describe.skipIf(!databaseUrl || !redisUrl)("run event stream with PostgreSQL and
 		const worker = await harness({ databaseUrl: url, bus: await RedisBus.connect(redisUrl ?? "") });
 		own = await liveHarness({}, { databaseUrl: url, bus: await RedisBus.connect(redisUrl ?? "") });
 		try {
-			const { run } = await worker.controller.createRun(
-				worker.config({ model: "oracle", iterations: 3, concurrency: 3 }),
-			);
+			const { run } = await worker.createRun(worker.config({ model: "oracle", iterations: 3, concurrency: 3 }));
 			const client = await connect(`${own.url}/api/runs/${run.id}/stream`, finished(3));
 			await until(() => summaries(client.frames).length > 0);
 			const execution = worker.controller.execute(run.id);
@@ -201,7 +201,7 @@ describe.skipIf(!databaseUrl || !redisUrl)("run event stream with PostgreSQL and
 			// Three tasks write at once over a pool of connections, so commit order may differ from
 			// id order; what matters is that every stored event arrives exactly once.
 			expect(new Set(delivered).size).toBe(delivered.length);
-			const expected = (await worker.store.listTaskEvents(run.id)).map((row) => row.id);
+			const expected = (await worker.store.events.list(run.id)).map((row) => row.id);
 			expect([...delivered].sort((a, b) => a - b)).toEqual(expected);
 			expect(client.frames.some((frame) => frame.event === "message" && frame.id === undefined)).toBe(true);
 			expect(summaries(client.frames).at(-1)).toMatchObject({ status: "completed", passed: 3 });

@@ -1,4 +1,5 @@
 import type { TaskEvent } from "@agent-evals/types";
+import type { Coordination } from "./coordination.js";
 
 export type BusHandler = (event: TaskEvent) => void;
 
@@ -9,6 +10,8 @@ export type BusHandler = (event: TaskEvent) => void;
  */
 export interface Bus {
 	readonly kind: "memory" | "redis";
+	/** Liveness keys (heartbeats, tasks in flight), on the same backend as the events. */
+	readonly coordination: Coordination;
 	publish(runId: number, event: TaskEvent): Promise<void>;
 	/** Returns a function that unsubscribes. */
 	subscribe(runId: number, handler: BusHandler): Promise<() => Promise<void>>;

@@ -3,6 +3,7 @@ import { MemoryBus } from "./memory-bus.js";
 import { RedisBus } from "./redis-bus.js";
 
 export { type Bus, type BusHandler, runChannel } from "./bus.js";
+export * from "./coordination.js";
 export { MemoryBus } from "./memory-bus.js";
 export { RedisBus } from "./redis-bus.js";
 

@@ -1,10 +1,12 @@
 import { EventEmitter } from "node:events";
 import type { TaskEvent } from "@agent-evals/types";
 import { type Bus, type BusHandler, runChannel } from "./bus.js";
+import { MemoryCoordination } from "./coordination.js";
 
 /** In-process bus: the default when no REDIS_URL is set. */
 export class MemoryBus implements Bus {
 	readonly kind = "memory";
+	readonly coordination = new MemoryCoordination();
 	private readonly emitter = new EventEmitter().setMaxListeners(0);
 
 	async publish(runId: number, event: TaskEvent): Promise<void> {

@@ -1,16 +1,19 @@
 import { type TaskEvent, taskEventSchema } from "@agent-evals/types";
 import { Redis } from "ioredis";
 import { type Bus, type BusHandler, runChannel } from "./bus.js";
+import { type Coordination, heartbeatKey, runnersKey } from "./coordination.js";
 
 /** Redis pub/sub on `evals:<runId>`: events reach watchers in other processes and hosts. */
 export class RedisBus implements Bus {
 	readonly kind = "redis";
+	readonly coordination: Coordination;
 	private readonly publisher: Redis;
 	private subscriber: Redis | undefined;
 	private readonly handlers = new Map<string, Set<BusHandler>>();
 
 	private constructor(private readonly url: string) {
 		this.publisher = connection(url);
+		this.coordination = new RedisCoordination(this.publisher);
 	}
 
 	static async connect(url: string): Promise<RedisBus> {
@@ -22,10 +25,6 @@ export class RedisBus implements Bus {
 			throw new Error(`Cannot reach Redis at ${safeUrl(url)}: ${(error as Error).message}. Check REDIS_URL.`);
 		}
 		return bus;
-	}
-
-	get client(): Redis {
-		return this.publisher;
 	}
 
 	async publish(runId: number, event: TaskEvent): Promise<void> {
@@ -79,6 +78,36 @@ export class RedisBus implements Bus {
 		});
 		this.subscriber = subscriber;
 		return subscriber;
+	}
+}
+
+/** Liveness keys on the bus's own connection. */
+class RedisCoordination implements Coordination {
+	constructor(private readonly redis: Redis) {}
+
+	async beat(runId: number, pid: number, ttlSeconds: number): Promise<void> {
+		await this.redis.set(heartbeatKey(runId), String(pid), "EX", ttlSeconds);
+	}
+
+	async heartbeatOf(runId: number): Promise<number | undefined> {
+		const value = await this.redis.get(heartbeatKey(runId));
+		return value === null ? undefined : Number(value);
+	}
+
+	async clearBeat(runId: number): Promise<void> {
+		await this.redis.del(heartbeatKey(runId));
+	}
+
+	async addRunner(runId: number, member: string, ttlSeconds: number): Promise<void> {
+		await this.redis.multi().sadd(runnersKey(runId), member).expire(runnersKey(runId), ttlSeconds).exec();
+	}
+
+	async removeRunner(runId: number, member: string): Promise<void> {
+		await this.redis.srem(runnersKey(runId), member);
+	}
+
+	async runners(runId: number): Promise<string[]> {
+		return this.redis.smembers(runnersKey(runId));
 	}
 }
 

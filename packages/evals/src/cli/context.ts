@@ -1,4 +1,4 @@
-import { type Bus, openBus, RedisBus } from "../bus/index.js";
+import { type Bus, openBus } from "../bus/index.js";
 import { type Database, openDatabase } from "../db/client.js";
 import { Store } from "../db/store.js";
 import { Controller } from "../run/controller.js";
@@ -30,7 +30,6 @@ export async function openContext(
 	const controller = new Controller({
 		store,
 		bus,
-		redis: bus instanceof RedisBus ? bus.client : undefined,
 		evalsHome: home,
 		log: options.log,
 		keepWorkspaces: options.keepWorkspaces,

@@ -54,6 +54,7 @@ export function runConfigFrom(flags: Record<string, unknown>): RunConfig {
 	const parsed = runConfigSchema.safeParse({
 		model: flags.model,
 		agent: flags.agent,
+		sandbox: flags.sandbox,
 		suite: flags.suite,
 		include: flags.include,
 		exclude: flags.exclude,

@@ -1,14 +1,17 @@
+import type { TaskSummary } from "@agent-evals/types";
+import { finishedTaskStatuses } from "@agent-evals/types";
 import cliProgress from "cli-progress";
-import type { Task } from "../db/schema.js";
-import type { Store } from "../db/store.js";
-import { seconds, taskDuration, taskVerdict } from "./format.js";
+import { seconds, taskLabel, taskVerdict } from "../report/format.js";
 
 const POLL_MS = 500;
 
+/** Where the display reads a run's tasks: the store here, or the API of the server executing it. */
+export type TaskSource = () => Promise<TaskSummary[]>;
+
 /**
  * Shows a run's progress while it executes: a bar with counts and ETA on a terminal, one line
- * per finished task otherwise (CI logs, pipes). Reads the store, so it shows the same thing
- * whichever process does the work.
+ * per finished task otherwise (CI logs, pipes). It polls a task source, so it shows the same
+ * thing whichever process does the work.
  */
 export class ProgressDisplay {
 	private readonly seen = new Set<number>();
@@ -17,8 +20,7 @@ export class ProgressDisplay {
 	private polling: Promise<void> = Promise.resolve();
 
 	constructor(
-		private readonly store: Pick<Store, "listTasks">,
-		private readonly runId: number,
+		private readonly source: TaskSource,
 		private readonly out: NodeJS.WriteStream = process.stderr,
 	) {}
 
@@ -51,8 +53,10 @@ export class ProgressDisplay {
 	}
 
 	private async poll(): Promise<void> {
-		const tasks = await this.store.listTasks(this.runId);
-		const finished = tasks.filter((task) => task.finishedAt && ["passed", "failed", "cancelled"].includes(task.status));
+		const tasks = await this.source();
+		const finished = tasks.filter(
+			(task) => task.finishedAt !== null && (finishedTaskStatuses as readonly string[]).includes(task.status),
+		);
 		const count = (status: string) => tasks.filter((task) => task.status === status).length;
 		if (this.bar) {
 			this.bar.setTotal(tasks.length);
@@ -63,12 +67,8 @@ export class ProgressDisplay {
 			if (this.seen.has(task.id)) continue;
 			this.seen.add(task.id);
 			this.out.write(
-				`[${this.seen.size}/${tasks.length}] ${label(task)} ${taskVerdict(task)} in ${seconds(taskDuration(task))}\n`,
+				`[${this.seen.size}/${tasks.length}] ${taskLabel(task)} ${taskVerdict(task)} in ${seconds(task.durationMs)}\n`,
 			);
 		}
 	}
-}
-
-export function label(task: Task): string {
-	return `${task.language}/${task.exercise}${task.iteration > 1 ? ` #${task.iteration}` : ""}`;
 }

@@ -1,4 +1,14 @@
-import type { TaskEvent, ToolUsage } from "@agent-evals/types";
+import {
+	type FailureKind,
+	failureKinds,
+	type RunStatus,
+	runDefaults,
+	runStatuses,
+	type TaskEvent,
+	type TaskStatus,
+	type ToolUsage,
+	taskStatuses,
+} from "@agent-evals/types";
 import { sql } from "drizzle-orm";
 import {
 	bigint,
@@ -19,14 +29,7 @@ import {
 // The one definition of the tables for both PGlite and PostgreSQL. Changing anything here needs
 // `npm run db:generate -w @agent-evals/evals` and the generated migration committed with it.
 
-export const runStatuses = ["pending", "running", "completed", "cancelled", "failed"] as const;
-export type RunStatus = (typeof runStatuses)[number];
-
-export const taskStatuses = ["pending", "running", "passed", "failed", "cancelled"] as const;
-export type TaskStatus = (typeof taskStatuses)[number];
-
-export const failureKinds = ["test_failed", "timeout", "agent_error", "infra", "cancelled"] as const;
-export type FailureKind = (typeof failureKinds)[number];
+export type { FailureKind, RunStatus, TaskStatus };
 
 /** Milliseconds spent in each phase of a task; the runner may add phases. */
 export type PhaseTimings = {
@@ -73,7 +76,9 @@ export const runs = pgTable(
 		provider: text("provider"),
 		name: text("name"),
 		description: text("description"),
-		agent: text("agent").notNull().default("builtin"),
+		agent: text("agent").notNull().default(runDefaults.agent),
+		/** The sandbox the task commands ran in ("local", "bwrap", …). */
+		sandbox: text("sandbox").notNull().default(runDefaults.sandbox),
 		/** Suite path or name. */
 		suite: text("suite").notNull(),
 		settings: jsonb("settings").$type<StoredSettings>().notNull().default({}),
@@ -83,15 +88,17 @@ export const runs = pgTable(
 		outputPrice: real("output_price"),
 		cacheWritesPrice: real("cache_writes_price"),
 		cacheReadsPrice: real("cache_reads_price"),
-		concurrency: integer("concurrency").notNull().default(2),
+		concurrency: integer("concurrency").notNull().default(runDefaults.concurrency),
 		/** Per-task timeout in minutes (fractions allowed: short limits are useful in tests). */
-		timeout: real("timeout").notNull().default(5),
+		timeout: real("timeout").notNull().default(runDefaults.timeoutMinutes),
 		/** Limit of each grading command, seconds. */
-		commandTimeout: integer("command_timeout").notNull().default(120),
-		iterations: integer("iterations").notNull().default(1),
+		commandTimeout: integer("command_timeout").notNull().default(runDefaults.commandTimeoutSeconds),
+		iterations: integer("iterations").notNull().default(runDefaults.iterations),
 		status: text("status").$type<RunStatus>().notNull().default("pending"),
 		passed: integer("passed").notNull().default(0),
 		failed: integer("failed").notNull().default(0),
+		/** Problems of the platform while the run executed (a store write that failed, …); never secrets. */
+		notes: jsonb("notes").$type<string[]>().notNull().default([]),
 		controllerPid: integer("controller_pid"),
 		/** Host of the controller, so a dead local controller can be told from a live remote one. */
 		controllerHost: text("controller_host"),

@@ -1,5 +1,7 @@
-export const LANGUAGES = ["cpp", "go", "java", "javascript", "python", "rust", "typescript"] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { type Language, languages } from "@agent-evals/types";
+
+export type { Language };
+export const LANGUAGES = languages;
 
 export function isLanguage(value: string): value is Language {
 	return (LANGUAGES as readonly string[]).includes(value);

@@ -6,7 +6,7 @@ export { JavaRunner } from "./java.js";
 export { generatedPom, gradleDependencies, readJUnitReports } from "./java-build.js";
 export { JavaScriptRunner, parseJsTestOutput } from "./javascript.js";
 export { PythonRunner, parsePytestSummary } from "./python.js";
-export { getRunner, runnerLanguages } from "./registry.js";
+export { getRunner, registerRunner, runnerLanguages } from "./registry.js";
 export {
 	type CommandRecord,
 	DEFAULT_COMMAND_TIMEOUT_MS,

@@ -1,4 +1,4 @@
-import type { ClineMessage, RunSummary, TaskSummary } from "@agent-evals/types";
+import type { RunSummary, TaskDetail, TaskSummary } from "@agent-evals/types";
 import { strToU8, zipSync } from "fflate";
 
 /** One row per task; RFC 4180 quoting. */
@@ -90,17 +90,11 @@ function xml(text: string): string {
 	);
 }
 
-export interface FailedTaskLogs {
-	task: TaskSummary;
-	messages: ClineMessage[];
-	testOutput: string | null;
-	workspaceDiff: string | null;
-}
-
 /** A folder per failed task with its transcript, test output, diff and error. */
-export function failedLogsZip(entries: FailedTaskLogs[]): Uint8Array {
+export function failedLogsZip(failed: TaskDetail[]): Uint8Array {
 	const files: Record<string, Uint8Array> = {};
-	for (const { task, messages, testOutput, workspaceDiff } of entries) {
+	for (const task of failed) {
+		const { messages, testOutput, workspaceDiff } = task;
 		const folder =
 			`${task.language}-${task.exercise}${task.iteration > 1 ? `-${task.iteration}` : ""}-task${task.id}`.replace(
 				/[^\w.-]/g,

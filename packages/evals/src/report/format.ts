@@ -1,4 +1,9 @@
-import type { Run, Task, TaskMetrics } from "../db/schema.js";
+import type { RunSummary, TaskSummary } from "@agent-evals/types";
+
+/*
+ * How numbers and rows read in the terminal and in text exports. Everything here takes the API's
+ * shapes (summaries), so a run read from the store and one read over HTTP print the same.
+ */
 
 export function seconds(ms: number | null | undefined): string {
 	if (ms === null || ms === undefined) return "-";
@@ -27,29 +32,28 @@ export function table(headers: string[], rows: string[][]): string {
 	return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
-export function taskVerdict(task: Task): string {
+/** `language/exercise`, with `#n` from the second iteration on. */
+export function taskLabel(task: Pick<TaskSummary, "language" | "exercise" | "iteration">): string {
+	return `${task.language}/${task.exercise}${task.iteration > 1 ? ` #${task.iteration}` : ""}`;
+}
+
+export function taskVerdict(task: Pick<TaskSummary, "status" | "failureKind">): string {
 	if (task.status === "passed") return "passed";
 	if (task.status === "failed") return `failed (${task.failureKind ?? "?"})`;
 	return task.status;
 }
 
-export function taskDuration(task: Task): number | null {
-	return task.startedAt && task.finishedAt ? task.finishedAt.getTime() - task.startedAt.getTime() : null;
-}
-
-export function runLine(run: Run): string[] {
-	const duration = run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null;
+/** One row of `evals runs`. */
+export function runLine(run: RunSummary): string[] {
 	return [
 		String(run.id),
 		run.model,
 		run.agent,
 		run.status,
-		run.createdAt?.toISOString().replace("T", " ").slice(0, 16) ?? "",
+		run.createdAt.replace("T", " ").slice(0, 16),
 		String(run.passed),
 		String(run.failed),
 		percent(run.passed, run.failed),
-		seconds(duration),
+		seconds(run.durationMs),
 	];
 }
-
-export type TaskWithMetrics = Task & { metrics?: TaskMetrics };

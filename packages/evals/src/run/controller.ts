@@ -1,105 +1,63 @@
 import { mkdir } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { processAlive } from "@agent-evals/agent/process-tree";
-import { type RunConfig, redactSettings, type Settings } from "@agent-evals/types";
-import type { Redis } from "ioredis";
+import { isFinalRunStatus, type Settings } from "@agent-evals/types";
 import PQueue from "p-queue";
 import type { Bus } from "../bus/index.js";
 import type { Run, Task } from "../db/schema.js";
 import type { Store } from "../db/store.js";
 import { loadSuite } from "../exercises/load.js";
-import { selectExercises } from "../exercises/select.js";
-import type { Exercise, Language, Suite } from "../exercises/types.js";
+import type { Exercise, Suite } from "../exercises/types.js";
 import { getSandbox } from "../sandbox/registry.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import type { AgentAdapter } from "./agents/adapter.js";
 import { getAgentAdapter } from "./agents/registry.js";
-import {
-	bundledSuitePath,
-	FALLBACK_PROMPT,
-	HEARTBEAT_MS,
-	HEARTBEAT_TTL_S,
-	MAX_INFRA_ATTEMPTS,
-	STALE_HEARTBEAT_MS,
-} from "./defaults.js";
-import { modelPricing, parseModelSpec } from "./model-spec.js";
-import { describe, runTask, type TaskOutcome } from "./task-runner.js";
+import { FALLBACK_PROMPT, MAX_INFRA_ATTEMPTS } from "./defaults.js";
+import { RunBusyError, RunStateError } from "./errors.js";
+import { Liveness } from "./liveness.js";
+import { RunNotes } from "./run-notes.js";
+import { runTask, type TaskOutcome } from "./task-runner.js";
 
 export interface ControllerOptions {
 	store: Store;
 	bus: Bus;
-	/** Redis connection for the heartbeat key and runner registry, when running on Redis. */
-	redis?: Redis;
 	evalsHome: string;
 	log?: (message: string) => void;
-	sandbox?: Sandbox;
 	/** Environment for agents (provider keys come from here, never from the database). */
 	env?: NodeJS.ProcessEnv;
 	keepWorkspaces?: boolean;
 	/** Backoff before retrying an infra failure; doubled each attempt. */
 	retryBackoffMs?: number;
-	/** Adapters by name that take precedence over the registry (custom agents, tests). */
-	adapters?: Record<string, AgentAdapter>;
 }
 
-/** Somebody else is running this run right now. */
-export class RunBusyError extends Error {}
-
-/** The run cannot be found or the request does not make sense for it. */
-export class RunStateError extends Error {}
+/** What every task of one execution of a run shares. */
+interface RunScope {
+	run: Run;
+	suite: Suite;
+	adapter: AgentAdapter;
+	sandbox: Sandbox;
+	workRoot: string;
+	abort: AbortController;
+	notes: RunNotes;
+	queuedAt: number;
+}
 
 /**
- * Creates runs and executes their tasks: a p-queue with the run's concurrency, infra failures
- * retried as new attempts, cancellation (also from other processes, through the store), the
- * heartbeat and runner registry, and the run's totals at the end. A run that a dead controller
- * left behind is completed by `execute` again: every task ends with exactly one verdict.
+ * Executes runs: a p-queue at the run's concurrency, infra failures retried as new attempts,
+ * cancellation (also from other processes, through the store), and the run's totals at the end.
+ * A run that a dead controller left behind is completed by `execute` again: every task ends with
+ * exactly one verdict. Runs are created by `createRun` (plan.ts); liveness is `Liveness`'s job.
  */
 export class Controller {
 	private readonly options: ControllerOptions;
+	private readonly liveness: Liveness;
 	private readonly running = new Map<number, AbortController>();
 	/** Tasks executing in this process, each with its own abort linked to its run's. */
 	private readonly runningTasks = new Map<number, AbortController>();
 
 	constructor(options: ControllerOptions) {
 		this.options = options;
-	}
-
-	/** Chooses the exercises, checks the agent and model, and stores the run with its tasks. */
-	async createRun(config: RunConfig): Promise<{ run: Run; tasks: Task[]; suite: Suite }> {
-		const spec = parseModelSpec(config.model);
-		const adapter = this.adapter(config.agent);
-		const suitePath = config.suite ?? bundledSuitePath();
-		const suite = await loadSuite(suitePath);
-		const exercises = chooseExercises(suite, config);
-		if (exercises.length === 0) throw new RunStateError(`No exercises selected from ${suite.root}.`);
-		const unavailable = await adapter.unavailableReason();
-		if (unavailable) throw new RunStateError(`The ${adapter.name} agent cannot run here: ${unavailable}`);
-		const settings: Settings = { ...config.settings, ...spec.settings };
-		const { store } = this.options;
-		const run = await store.createRun({
-			model: config.model,
-			provider: spec.provider,
-			name: config.name ?? null,
-			description: config.description ?? null,
-			agent: adapter.name,
-			suite: suite.root,
-			settings: redactSettings(settings),
-			concurrency: config.concurrency,
-			timeout: config.timeoutMinutes,
-			commandTimeout: config.commandTimeoutSeconds,
-			iterations: config.iterations,
-			...modelPricing(spec),
-		});
-		const keys = exercises.flatMap((exercise) =>
-			Array.from({ length: config.iterations }, (_, i) => ({
-				language: exercise.language,
-				exercise: exercise.name,
-				iteration: i + 1,
-			})),
-		);
-		const tasks = await store.createTasks(run.id, keys);
-		return { run, tasks, suite };
+		this.liveness = new Liveness(options.store, options.bus.coordination);
 	}
 
 	/**
@@ -108,50 +66,33 @@ export class Controller {
 	 */
 	async execute(runId: number, hooks: { signal?: AbortSignal } = {}): Promise<Run> {
 		const { store } = this.options;
-		const run = await store.getRun(runId);
+		const run = await store.runs.get(runId);
 		if (!run) throw new RunStateError(`There is no run ${runId}.`);
-		if (run.status === "completed" || run.status === "cancelled" || run.status === "failed") {
-			const unfinished = await store.unfinishedTasks(runId);
-			if (unfinished.length === 0) return run;
-		}
-		await this.ensureNotBusy(run);
+		if (isFinalRunStatus(run.status) && (await store.tasks.unfinished(runId)).length === 0) return run;
+		await this.liveness.ensureNotBusy(run);
 		const abort = new AbortController();
 		this.running.set(runId, abort);
 		const onOuterAbort = () => abort.abort();
 		hooks.signal?.addEventListener("abort", onOuterAbort, { once: true });
-		const stopWatching = this.watch(runId, abort);
+		const notes = new RunNotes(runId, (message) => this.log(message));
+		const stopWatching = this.liveness.watch(runId, notes, () => {
+			this.log(`run ${runId}: cancel requested`);
+			abort.abort();
+		});
 		try {
-			const suite = await loadSuite(run.suite);
-			const adapter = this.adapter(run.agent);
-			const sandbox = this.options.sandbox ?? getSandbox("local");
-			const workRoot = join(this.options.evalsHome, "work");
-			await mkdir(workRoot, { recursive: true });
-			for (const task of await store.listTasks(runId, { status: "running" })) {
-				await store.updateTask(task.id, { status: "pending" }); // left by a controller that died
-			}
-			const startedAt = run.startedAt ?? new Date();
-			const current = (await store.updateRun(runId, {
-				status: "running",
-				startedAt,
-				finishedAt: null,
-				controllerPid: process.pid,
-				controllerHost: hostname(),
-			})) as Run;
-			await store.heartbeat(runId, process.pid);
+			const scope = await this.prepare(run, abort, notes);
 			const queue = new PQueue({ concurrency: run.concurrency });
-			const pending = await store.unfinishedTasks(runId);
-			const queuedAt = Date.now();
-			for (const task of pending) {
-				void queue.add(() =>
-					this.runWithRetries(task, { run: current, suite, adapter, sandbox, workRoot, abort, queuedAt }),
-				);
+			for (const task of await store.tasks.unfinished(runId)) {
+				void queue.add(() => this.runWithRetries(task, scope));
 			}
 			await queue.onIdle();
-			const latest = await store.getRun(runId);
+			const latest = await store.runs.get(runId);
 			const cancelled = abort.signal.aborted || latest?.status === "cancelled";
-			return await store.finishRun(runId, cancelled ? "cancelled" : "completed");
+			return await store.runs.finish(runId, cancelled ? "cancelled" : "completed", notes.list());
 		} catch (error) {
-			if (await store.getRun(runId)) await store.finishRun(runId, "failed").catch(() => undefined);
+			if (await store.runs.get(runId)) {
+				await store.runs.finish(runId, "failed", notes.list()).catch(notes.catcher("marking the run failed"));
+			}
 			throw error;
 		} finally {
 			stopWatching();
@@ -160,21 +101,39 @@ export class Controller {
 		}
 	}
 
+	/** Loads what the run's tasks need and marks the run running under this process. */
+	private async prepare(run: Run, abort: AbortController, notes: RunNotes): Promise<RunScope> {
+		const { store } = this.options;
+		const suite = await loadSuite(run.suite);
+		const adapter = getAgentAdapter(run.agent);
+		const sandbox = getSandbox(run.sandbox);
+		const workRoot = join(this.options.evalsHome, "work");
+		await mkdir(workRoot, { recursive: true });
+		const released = await store.tasks.releaseInterrupted(run.id);
+		if (released > 0) this.log(`run ${run.id}: ${released} task(s) a stopped controller left running start again`);
+		const current = await store.runs.update(run.id, {
+			status: "running",
+			startedAt: run.startedAt ?? new Date(),
+			finishedAt: null,
+			controllerPid: process.pid,
+			controllerHost: hostname(),
+		});
+		if (!current) throw new RunStateError(`Run ${run.id} was deleted while starting.`);
+		return { run: current, suite, adapter, sandbox, workRoot, abort, notes, queuedAt: Date.now() };
+	}
+
 	/**
 	 * Cancels a run: running tasks are stopped (their agents get CancelTask, then are killed),
 	 * queued ones never start. Works for a run executing in another process too: the store
 	 * carries the request and that controller sees it within a second.
 	 */
 	async cancel(runId: number): Promise<void> {
-		const run = await this.options.store.getRun(runId);
+		const { store } = this.options;
+		const run = await store.runs.get(runId);
 		if (!run) throw new RunStateError(`There is no run ${runId}.`);
 		this.running.get(runId)?.abort();
-		if (run.status === "pending" || run.status === "running") {
-			await this.options.store.updateRun(runId, { status: "cancelled" });
-		}
-		for (const task of await this.options.store.listTasks(runId, { status: "pending" })) {
-			await this.options.store.updateTask(task.id, { status: "cancelled", failureKind: "cancelled" });
-		}
+		if (run.status === "pending" || run.status === "running") await store.runs.update(runId, { status: "cancelled" });
+		await store.tasks.cancelPending(runId);
 	}
 
 	/** Whether this controller is executing the run right now. */
@@ -189,11 +148,11 @@ export class Controller {
 	 */
 	async cancelTask(taskId: number): Promise<Task> {
 		const { store } = this.options;
-		const task = await store.getTask(taskId);
+		const task = await store.tasks.get(taskId);
 		if (!task) throw new RunStateError(`There is no task ${taskId}.`);
 		const local = this.runningTasks.get(taskId);
 		if (task.status === "pending") {
-			await store.updateTask(taskId, { status: "cancelled", failureKind: "cancelled", finishedAt: new Date() });
+			await store.tasks.update(taskId, { status: "cancelled", failureKind: "cancelled", finishedAt: new Date() });
 		} else if (task.status === "running" && !local) {
 			throw new RunBusyError(
 				`Task ${taskId} is running in another process; cancel its run there, or with "evals cancel ${task.runId}".`,
@@ -203,7 +162,7 @@ export class Controller {
 		}
 		// After the store write: a runner starting right now either sees "cancelled" or this abort.
 		local?.abort();
-		return (await store.getTask(taskId)) ?? task;
+		return (await store.tasks.get(taskId)) ?? task;
 	}
 
 	/**
@@ -212,60 +171,23 @@ export class Controller {
 	 */
 	async requeueTask(taskId: number): Promise<Task> {
 		const { store } = this.options;
-		const task = await store.getTask(taskId);
+		const task = await store.tasks.get(taskId);
 		if (!task) throw new RunStateError(`There is no task ${taskId}.`);
 		if (task.status === "pending" || task.status === "running") {
 			throw new RunStateError(`Task ${taskId} is ${task.status}, not finished: there is nothing to requeue.`);
 		}
-		if (task.taskMetricsId !== null) {
-			// Zeroed rather than unlinked: the run's live totals must not count the old attempt.
-			await store.saveTaskMetrics(taskId, {
-				tokensIn: 0,
-				tokensOut: 0,
-				tokensContext: 0,
-				cacheWrites: 0,
-				cacheReads: 0,
-				cost: 0,
-				duration: 0,
-				toolUsage: {},
-			});
-		}
-		const reset = await store.updateTask(taskId, {
-			status: "pending",
-			passed: null,
-			failureKind: null,
-			error: null,
-			startedAt: null,
-			finishedAt: null,
-			queueWaitMs: null,
-			phaseTimings: null,
-			testOutput: null,
-			workspaceDiff: null,
-			testsTampered: false,
-		});
-		return reset ?? task;
+		return (await store.tasks.reset(taskId)) ?? task;
 	}
 
-	private async runWithRetries(
-		task: Task,
-		scope: {
-			run: Run;
-			suite: Suite;
-			adapter: AgentAdapter;
-			sandbox: Sandbox;
-			workRoot: string;
-			abort: AbortController;
-			queuedAt: number;
-		},
-	): Promise<void> {
+	private async runWithRetries(task: Task, scope: RunScope): Promise<void> {
 		const { store } = this.options;
 		if (scope.abort.signal.aborted) {
-			await store.updateTask(task.id, { status: "cancelled", failureKind: "cancelled", finishedAt: new Date() });
+			await store.tasks.update(task.id, { status: "cancelled", failureKind: "cancelled", finishedAt: new Date() });
 			return;
 		}
 		const exercise = scope.suite.exercises.find((e) => e.language === task.language && e.name === task.exercise);
 		if (!exercise) {
-			await store.updateTask(task.id, {
+			await store.tasks.update(task.id, {
 				status: "failed",
 				passed: false,
 				failureKind: "infra",
@@ -275,37 +197,19 @@ export class Controller {
 			return;
 		}
 		const taskAbort = new AbortController();
-		const signal = taskAbort.signal;
 		const onRunAbort = () => taskAbort.abort();
 		scope.abort.signal.addEventListener("abort", onRunAbort, { once: true });
 		this.runningTasks.set(task.id, taskAbort);
 		try {
 			// Read again once registered: cancelTask may have cancelled it while it was queued.
-			if ((await store.getTask(task.id))?.status !== "pending") return;
-			const waited = Date.now() - scope.queuedAt;
-			let current: Task = { ...task, queueWaitMs: waited };
+			if ((await store.tasks.get(task.id))?.status !== "pending") return;
+			let current: Task = { ...task, queueWaitMs: Date.now() - scope.queuedAt };
 			for (;;) {
-				const outcome = await this.withRunnerRegistration(scope.run, current, () =>
-					runTask(current, {
-						store,
-						bus: this.options.bus,
-						run: scope.run,
-						exercise,
-						prompt: scope.suite.prompts[exercise.language as Language] ?? FALLBACK_PROMPT,
-						adapter: scope.adapter,
-						sandbox: scope.sandbox,
-						settings: (scope.run.settings ?? {}) as Settings,
-						timeoutMs: scope.run.timeout * 60_000,
-						gradeTimeoutMs: scope.run.commandTimeout * 1000,
-						workRoot: scope.workRoot,
-						signal,
-						log: (message) => this.log(`run ${scope.run.id} task ${task.id}: ${message}`),
-						keepWorkspace: this.options.keepWorkspaces,
-						env: this.options.env,
-					}),
+				const outcome = await this.liveness.withRunner(scope.run, current, scope.notes, () =>
+					this.runOnce(current, exercise, scope, taskAbort.signal),
 				);
-				const attempts = (current.attempt ?? 0) + 1;
-				if (!shouldRetry(outcome, attempts, signal)) return;
+				const attempts = current.attempt + 1;
+				if (!shouldRetry(outcome, attempts, taskAbort.signal)) return;
 				this.log(`run ${scope.run.id} task ${task.id}: infra failure (${outcome.summary}); retrying`);
 				await new Promise((resolve) =>
 					setTimeout(resolve, (this.options.retryBackoffMs ?? 1_000) * 2 ** (attempts - 1)),
@@ -318,67 +222,26 @@ export class Controller {
 		}
 	}
 
-	/** Redis set `runners:<runId>` lists the tasks in flight and their host, as upstream does. */
-	private async withRunnerRegistration<T>(run: Run, task: Task, work: () => Promise<T>): Promise<T> {
-		const redis = this.options.redis;
-		const member = `task-${task.id}:${hostname()}`;
-		const key = `runners:${run.id}`;
-		if (redis) {
-			await redis
-				.multi()
-				.sadd(key, member)
-				.expire(key, run.timeout * 60)
-				.exec()
-				.catch(() => undefined);
-		}
-		try {
-			return await work();
-		} finally {
-			await redis?.srem(key, member).catch(() => undefined);
-		}
-	}
-
-	/** Heartbeat every few seconds; and notice a cancel requested by another process. */
-	private watch(runId: number, abort: AbortController): () => void {
-		const { store, redis } = this.options;
-		const beat = async () => {
-			await store.heartbeat(runId, process.pid).catch(() => undefined);
-			await redis?.set(`heartbeat:${runId}`, String(process.pid), "EX", HEARTBEAT_TTL_S).catch(() => undefined);
-		};
-		void beat();
-		const heartbeat = setInterval(beat, HEARTBEAT_MS);
-		const poll = setInterval(async () => {
-			const run = await store.getRun(runId).catch(() => undefined);
-			if (run?.status === "cancelled" && !abort.signal.aborted) {
-				this.log(`run ${runId}: cancel requested`);
-				abort.abort();
-			}
-		}, 1_000);
-		return () => {
-			clearInterval(heartbeat);
-			clearInterval(poll);
-			void redis?.del(`heartbeat:${runId}`).catch(() => undefined);
-		};
-	}
-
-	/**
-	 * A run is busy while its controller's heartbeat is fresh; on this host we can do better and
-	 * ask whether that process is still alive, so a killed controller can be resumed at once.
-	 */
-	private async ensureNotBusy(run: Run): Promise<void> {
-		if (run.status !== "running" || !run.controllerPid || !run.heartbeatAt) return;
-		if (run.controllerPid === process.pid && run.controllerHost === hostname()) return;
-		const fresh = Date.now() - run.heartbeatAt.getTime() < STALE_HEARTBEAT_MS;
-		const deadHere = run.controllerHost === hostname() && !(await processAlive(run.controllerPid));
-		if (fresh && !deadHere) {
-			throw new RunBusyError(
-				`Run ${run.id} is being executed by process ${run.controllerPid} (heartbeat ${Math.round((Date.now() - run.heartbeatAt.getTime()) / 1000)} s ago). Cancel it with "evals cancel ${run.id}" or wait for it.`,
-			);
-		}
-	}
-
-	private adapter(name: string): AgentAdapter {
-		return this.options.adapters?.[name] ?? getAgentAdapter(name);
+	private runOnce(task: Task, exercise: Exercise, scope: RunScope, signal: AbortSignal): Promise<TaskOutcome> {
+		const { run } = scope;
+		return runTask(task, {
+			store: this.options.store,
+			bus: this.options.bus,
+			run,
+			exercise,
+			prompt: scope.suite.prompts[exercise.language] ?? FALLBACK_PROMPT,
+			adapter: scope.adapter,
+			sandbox: scope.sandbox,
+			settings: run.settings as Settings,
+			timeoutMs: run.timeout * 60_000,
+			gradeTimeoutMs: run.commandTimeout * 1000,
+			workRoot: scope.workRoot,
+			signal,
+			log: (message) => this.log(`run ${run.id} task ${task.id}: ${message}`),
+			notes: scope.notes,
+			keepWorkspace: this.options.keepWorkspaces,
+			env: this.options.env,
+		});
 	}
 
 	private log(message: string): void {
@@ -389,21 +252,3 @@ export class Controller {
 function shouldRetry(outcome: TaskOutcome, attempts: number, signal: AbortSignal): boolean {
 	return outcome.failureKind === "infra" && attempts < MAX_INFRA_ATTEMPTS && !signal.aborted;
 }
-
-/** The exercises a run config asks for; without any filter, the suite's smoke selection. */
-export function chooseExercises(
-	suite: Suite,
-	config: Pick<RunConfig, "include" | "exclude" | "exercises" | "all">,
-): Exercise[] {
-	const filtered = Boolean(config.include?.length || config.exclude?.length || config.exercises?.length || config.all);
-	const chosen = selectExercises(suite, {
-		include: config.include as Language[] | undefined,
-		exclude: config.exclude as Language[] | undefined,
-		names: config.exercises,
-	});
-	if (filtered) return chosen;
-	const smoke = chosen.filter((exercise) => exercise.difficulty === "easy");
-	return smoke.length > 0 ? smoke : chosen;
-}
-
-export { describe };

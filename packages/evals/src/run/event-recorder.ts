@@ -1,6 +1,7 @@
 import type { TaskEvent } from "@agent-evals/types";
 import type { Bus } from "../bus/index.js";
 import type { Store } from "../db/store.js";
+import type { RunNotes } from "./run-notes.js";
 
 const FLUSH_MS = 250;
 
@@ -19,12 +20,12 @@ export class EventRecorder {
 		private readonly bus: Bus,
 		private readonly runId: number,
 		private readonly taskId: number,
-		private readonly onError: (error: unknown) => void,
+		private readonly notes: RunNotes,
 	) {}
 
 	record(event: TaskEvent): void {
 		const withTask = { ...event, taskId: this.taskId } as TaskEvent;
-		this.bus.publish(this.runId, withTask).catch(this.onError);
+		this.bus.publish(this.runId, withTask).catch(this.notes.catcher("publishing an event", this.taskId));
 		if (withTask.eventName === "message" && withTask.payload[0].message.partial === true) return;
 		this.pending.push(withTask);
 		this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
@@ -38,8 +39,8 @@ export class EventRecorder {
 		this.pending = [];
 		if (batch.length > 0) {
 			this.writing = this.writing
-				.then(() => this.store.appendTaskEvents(this.runId, this.taskId, batch))
-				.then(() => undefined, this.onError);
+				.then(() => this.store.events.append(this.runId, this.taskId, batch))
+				.then(() => undefined, this.notes.catcher(`storing ${batch.length} events`, this.taskId));
 		}
 		return this.writing;
 	}

@@ -1,6 +1,5 @@
-// The model table alone: the whole agent package takes ~300 ms to load, on every evals command.
-import { lookupModelInfo } from "@agent-evals/agent/models";
 import { type ProviderId, providerIdSchema, type Settings } from "@agent-evals/types";
+import { lookupModelInfo } from "@agent-evals/types/models";
 
 export interface ModelSpec {
 	provider: ProviderId;

@@ -1,19 +1,27 @@
-import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { IpcClient } from "@agent-evals/ipc";
-import type { Settings, TaskEvent, TokenUsage, ToolUsage } from "@agent-evals/types";
+import type { Settings, TaskEvent } from "@agent-evals/types";
 import type { Bus } from "../bus/index.js";
-import type { FailureKind, PhaseTimings, Run, Task } from "../db/schema.js";
+import type { PhaseTimings, Run, Task } from "../db/schema.js";
 import type { Store } from "../db/store.js";
 import type { Exercise } from "../exercises/types.js";
 import { prepareReference, prepareWorkspace } from "../exercises/workspace.js";
 import { gradeExercise } from "../grading/grade.js";
+import { type AgentOutcome, type Score, score, type TaskFacts } from "../grading/score.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
-import type { AgentAdapter, AgentProcess } from "./agents/adapter.js";
+import {
+	type AgentSession,
+	driveTask,
+	InfraError,
+	shortSocketPath,
+	startAgentSession,
+	TaskTracker,
+} from "./agent-session.js";
+import type { AgentAdapter } from "./agents/adapter.js";
+import { describe } from "./errors.js";
 import { EventRecorder } from "./event-recorder.js";
 import { commitBaseline, workspaceDiff } from "./git-baseline.js";
+import type { RunNotes } from "./run-notes.js";
 
 export interface TaskRunContext {
 	store: Store;
@@ -33,321 +41,243 @@ export interface TaskRunContext {
 	/** Aborted when the run (or this task) is cancelled. */
 	signal: AbortSignal;
 	log: (message: string) => void;
+	/** Where failed writes are kept so they reach the run's notes. */
+	notes: RunNotes;
 	keepWorkspace?: boolean;
 	env?: NodeJS.ProcessEnv;
 }
 
-export interface TaskOutcome {
-	passed: boolean;
-	failureKind: FailureKind | null;
-	summary: string;
-}
+export type TaskOutcome = Score;
 
-/** Failures that are the machine's fault; the controller may retry them. */
-class InfraError extends Error {}
-
-const ACK_TIMEOUT_MS = 30_000;
-const CONTEXT_CONFIRMATION_MS = 3_000;
-const CANCEL_GRACE_MS = 5_000;
-const CLOSE_GRACE_MS = 2_000;
 const MAX_TEST_OUTPUT = 64 * 1024;
 
+/** What grading adds to a task's row beside the verdict. */
+interface GradeExtras {
+	testOutput?: string;
+	workspaceDiff?: string;
+	testsTampered?: boolean;
+}
+
 /**
- * One task from start to verdict: fresh workspace, agent, task over IPC, events to the store and
- * bus, timeout and cancellation, pristine tests, grading, and the saved result. Never throws:
- * every problem becomes a verdict with a failure kind.
+ * One task from start to verdict, in phases: set up (workspace and agent, side by side), drive
+ * the agent over IPC, grade, record. Never throws: every problem becomes a verdict with a
+ * failure kind, judged by `score` from the facts gathered here.
  */
 export async function runTask(task: Task, ctx: TaskRunContext): Promise<TaskOutcome> {
-	const { store, run, exercise } = ctx;
-	const began = Date.now();
-	const timings: PhaseTimings = {};
-	const phase = async <T>(name: keyof PhaseTimings, work: () => Promise<T>): Promise<T> => {
-		const start = Date.now();
-		try {
-			return await work();
-		} finally {
-			timings[name] = Date.now() - start;
-		}
-	};
-	const attempt = task.attempt + 1;
-	await store.updateTask(task.id, {
-		status: "running",
-		attempt,
-		startedAt: new Date(began),
-		finishedAt: null,
-		passed: null,
-		failureKind: null,
-		error: null,
-		queueWaitMs: task.queueWaitMs ?? Math.max(0, began - (run.startedAt?.getTime() ?? began)),
-	});
-	const recorder = new EventRecorder(store, ctx.bus, run.id, task.id, (error) =>
-		ctx.log(`event store: ${describe(error)}`),
-	);
-	const dir = await mkdtemp(join(ctx.workRoot, `run${run.id}-task${task.id}-a${attempt}-`));
-	const workspace = join(dir, "workspace");
-	let agent: AgentProcess | undefined;
-	let client: IpcClient | undefined;
-	let usage: { tokens?: TokenUsage; tools?: ToolUsage } = {};
-	let agentOutcome: "completed" | "aborted" | "timeout" | "cancelled" | "crashed" = "crashed";
-	let agentError: string | undefined;
-	let agentMs = 0;
-
+	const attempt = new TaskAttempt(task, ctx);
+	await attempt.begin();
+	let session: AgentSession | undefined;
 	try {
-		const settings: Settings = { ...ctx.settings };
-		const socketPath = shortSocketPath();
-		const storageDir = join(dir, "agent");
-		await mkdir(storageDir, { recursive: true });
-		await mkdir(workspace, { recursive: true });
-		// The agent only looks at the workspace once StartNewTask arrives, so it can start while
-		// the workspace is being filled: the two are the slowest steps before a task begins.
-		const preparing = phase("workspaceMs", async () => {
-			await prepareWorkspace(exercise, workspace);
-			await commitBaseline(workspace);
-			if (settings.apiProvider === "oracle") {
-				const reference = join(dir, "reference");
-				if ((await prepareReference(exercise, reference)).length === 0) {
-					throw new InfraError(`${exercise.language}/${exercise.name} has no reference solution for the oracle model`);
-				}
-				settings.oracleSolutionDir = reference;
-			}
-		});
-
-		const ended = deferred<"completed" | "aborted">();
-		const track = (event: TaskEvent) => {
-			switch (event.eventName) {
-				case "taskCreated":
-					void store.updateTask(task.id, { agentTaskId: event.payload[0] }).catch(() => undefined);
-					break;
-				case "taskTokenUsageUpdated":
-					usage = { tokens: event.payload[1], tools: event.payload[2] ?? usage.tools };
-					break;
-				case "taskToolFailed":
-					void store
-						.addToolError({ runId: run.id, taskId: task.id, toolName: event.payload[1], error: event.payload[2] })
-						.catch((error) => ctx.log(`tool error not saved: ${describe(error)}`));
-					break;
-				case "taskCompleted":
-					usage = { tokens: event.payload[1], tools: event.payload[2] };
-					ended.resolve("completed");
-					break;
-				case "taskAborted":
-					ended.resolve("aborted");
-					break;
-				case "message":
-					if (event.payload[0].message.say === "error") agentError = event.payload[0].message.text;
-					break;
-			}
-		};
-		const starting = phase("agentStartMs", async () => {
-			const child = await ctx.adapter
-				.start({ workspace, socketPath, storageDir, env: ctx.env ?? process.env })
-				.catch((error) => {
-					throw new InfraError(`the ${ctx.adapter.name} agent did not start: ${describe(error)}`);
-				});
-			agent = child;
-			const ipc = new IpcClient(socketPath, {
-				log: (level, message) => level !== "debug" && ctx.log(`ipc ${level}: ${message}`),
-			});
-			client = ipc;
-			ipc.on("TaskEvent", (event) => {
-				recorder.record(event);
-				track(event);
-			});
-			// An agent that dies while starting must not leave us waiting for the whole timeout.
-			const exitedEarly = child.exited.then(() => {
-				throw new InfraError(`the agent exited before it served IPC: ${lastLine(child.stderrTail())}`);
-			});
-			exitedEarly.catch(() => undefined);
-			await Promise.race([ipc.connect({ timeoutMs: ACK_TIMEOUT_MS, retryDelayMs: 10 }), exitedEarly]).catch((error) => {
-				throw error instanceof InfraError
-					? error
-					: new InfraError(`no IPC connection to the agent: ${describe(error)}`);
-			});
-			return { process: child, ipc };
-		});
-		const [prepared, connected] = await Promise.allSettled([preparing, starting]);
-		if (prepared.status === "rejected") throw prepared.reason;
-		if (connected.status === "rejected") throw connected.reason;
-		const started = connected.value;
-
-		const agentStart = Date.now();
-		await setContext(started.ipc, task, run);
-		started.ipc.sendCommand({ commandName: "StartNewTask", data: { configuration: settings, text: ctx.prompt } });
-		agentOutcome = await waitForEnd(ended.promise, started.process, ctx);
-		agentMs = Date.now() - agentStart;
-		timings.agentMs = agentMs;
-		await stopAgent(started.ipc, started.process, agentOutcome, ended.promise);
-		await recorder.flush();
-
-		if (agentOutcome === "cancelled") {
-			return await finish({ passed: false, failureKind: "cancelled", summary: "cancelled" });
-		}
-		const diff = await workspaceDiff(workspace);
-		const report = await phase("gradeMs", () =>
-			gradeExercise(exercise, workspace, ctx.sandbox, { timeoutMs: ctx.gradeTimeoutMs, signal: ctx.signal }),
-		);
-		const passed = report.verdict === "passed";
-		const failureKind: FailureKind | null = passed
-			? null
-			: report.verdict === "infra"
-				? ctx.signal.aborted
-					? "cancelled"
-					: "infra"
-				: agentOutcome === "timeout"
-					? "timeout"
-					: agentOutcome === "completed"
-						? "test_failed"
-						: "agent_error";
-		const notes = [report.summary];
-		if (report.tampered.length > 0) notes.push(`tests changed by the agent (restored): ${report.tampered.join(", ")}`);
-		if (!passed && agentOutcome !== "completed")
-			notes.push(`agent ${agentOutcome}${agentError ? `: ${agentError}` : ""}`);
-		return await finish(
-			{ passed, failureKind, summary: notes.join("; ") },
-			{
-				testOutput: report.output.slice(-MAX_TEST_OUTPUT),
-				workspaceDiff: diff,
-				testsTampered: report.tampered.length > 0,
-			},
-		);
+		session = await attempt.setUp();
+		const agent = await attempt.drive(session);
+		if (agent === "cancelled") return await attempt.record(score({ stage: "agent", agent, cancelled: true }));
+		const { facts, extras } = await attempt.grade(agent);
+		return await attempt.record(score(facts), extras);
 	} catch (error) {
-		if (agent && !agent.hasExited) await agent.stop().catch(() => undefined);
-		await recorder.flush();
+		if (session && !session.process.hasExited) await session.process.stop().catch(() => undefined);
+		await attempt.flushEvents();
 		// Anything thrown here is ours or the machine's (workspace, agent start, IPC), never the model's.
-		const cancelled = ctx.signal.aborted;
-		if (!cancelled && !(error instanceof InfraError))
+		if (!ctx.signal.aborted && !(error instanceof InfraError)) {
 			ctx.log(`task ${task.id}: ${error instanceof Error ? error.stack : error}`);
-		return await finish({
-			passed: false,
-			failureKind: cancelled ? "cancelled" : "infra",
-			summary: cancelled ? "cancelled" : describe(error),
-		});
+		}
+		return await attempt.record(score({ stage: "setup", error: describe(error), cancelled: ctx.signal.aborted }));
 	} finally {
-		client?.disconnect();
-		if (!ctx.keepWorkspace) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+		session?.ipc.disconnect();
+		await attempt.cleanUp();
+	}
+}
+
+/** The state of one attempt at a task as it moves through the phases. */
+class TaskAttempt {
+	readonly number: number;
+	private readonly timings: PhaseTimings = {};
+	private readonly recorder: EventRecorder;
+	private readonly tracker: TaskTracker;
+	private dir: string | undefined;
+	/** StartNewTask's configuration: the run's settings, plus the reference folder for the oracle. */
+	private settings: Settings = {};
+	private agentMs = 0;
+
+	constructor(
+		private readonly task: Task,
+		private readonly ctx: TaskRunContext,
+	) {
+		this.number = task.attempt + 1;
+		const { store, run, notes } = ctx;
+		this.recorder = new EventRecorder(store, ctx.bus, run.id, task.id, notes);
+		this.tracker = new TaskTracker({
+			onAgentTaskId: (id) =>
+				void store.tasks
+					.update(task.id, { agentTaskId: id })
+					.catch(notes.catcher("saving the agent's task id", task.id)),
+			onToolFailed: (toolName, error) =>
+				void store.toolErrors
+					.add({ runId: run.id, taskId: task.id, toolName, error })
+					.catch(notes.catcher("saving a tool error", task.id)),
+		});
 	}
 
-	async function finish(
-		outcome: TaskOutcome,
-		extra: { testOutput?: string; workspaceDiff?: string; testsTampered?: boolean } = {},
-	): Promise<TaskOutcome> {
-		const tokens = usage.tokens;
-		await store.saveTaskMetrics(task.id, {
+	private get workspace(): string {
+		if (!this.dir) throw new Error("the attempt has no folder yet");
+		return join(this.dir, "workspace");
+	}
+
+	/** Marks the task running, as a new attempt. */
+	async begin(): Promise<void> {
+		const began = Date.now();
+		const { run } = this.ctx;
+		await this.ctx.store.tasks.update(this.task.id, {
+			status: "running",
+			attempt: this.number,
+			startedAt: new Date(began),
+			finishedAt: null,
+			passed: null,
+			failureKind: null,
+			error: null,
+			queueWaitMs: this.task.queueWaitMs ?? Math.max(0, began - (run.startedAt?.getTime() ?? began)),
+		});
+	}
+
+	/**
+	 * The workspace (a fresh copy with a git baseline, plus the reference for the oracle) and the
+	 * agent start at the same time: the agent only looks at the workspace once StartNewTask
+	 * arrives, and these are the slowest steps before a task begins.
+	 */
+	async setUp(): Promise<AgentSession> {
+		const { ctx, task } = this;
+		this.dir = await mkdtemp(join(ctx.workRoot, `run${ctx.run.id}-task${task.id}-a${this.number}-`));
+		const storageDir = join(this.dir, "agent");
+		await mkdir(storageDir, { recursive: true });
+		await mkdir(this.workspace, { recursive: true });
+		const preparing = this.phase("workspaceMs", () => this.prepareWorkspace());
+		const starting = this.phase("agentStartMs", () =>
+			startAgentSession(
+				ctx.adapter,
+				{ workspace: this.workspace, socketPath: shortSocketPath(), storageDir, env: ctx.env ?? process.env },
+				(event) => {
+					this.recorder.record(event);
+					this.tracker.track(event);
+				},
+				ctx.log,
+			),
+		);
+		const [prepared, started] = await Promise.allSettled([preparing, starting]);
+		if (prepared.status === "rejected") {
+			if (started.status === "fulfilled") {
+				started.value.ipc.disconnect();
+				await started.value.process.stop().catch(() => undefined);
+			}
+			throw prepared.reason;
+		}
+		if (started.status === "rejected") throw started.reason;
+		return started.value;
+	}
+
+	private async prepareWorkspace(): Promise<void> {
+		const { exercise } = this.ctx;
+		const settings: Settings = { ...this.ctx.settings };
+		await prepareWorkspace(exercise, this.workspace);
+		await commitBaseline(this.workspace);
+		if (settings.apiProvider === "oracle") {
+			const reference = join(this.dir ?? "", "reference");
+			if ((await prepareReference(exercise, reference)).length === 0) {
+				throw new InfraError(`${exercise.language}/${exercise.name} has no reference solution for the oracle model`);
+			}
+			settings.oracleSolutionDir = reference;
+		}
+		this.settings = settings;
+	}
+
+	/** Gives the agent the task and follows it to the end; the events are all stored afterwards. */
+	async drive(session: AgentSession): Promise<AgentOutcome> {
+		const { ctx, task } = this;
+		const started = Date.now();
+		const outcome = await driveTask(session, this.tracker, {
+			context: { taskId: task.id, runId: ctx.run.id, agentTaskId: task.agentTaskId ?? undefined },
+			settings: this.settings,
+			prompt: ctx.prompt,
+			timeoutMs: ctx.timeoutMs,
+			signal: ctx.signal,
+		});
+		this.agentMs = Date.now() - started;
+		this.timings.agentMs = this.agentMs;
+		await this.recorder.flush();
+		return outcome;
+	}
+
+	/** Restores the pristine tests and runs them; returns the facts for the verdict. */
+	async grade(agent: Exclude<AgentOutcome, "cancelled">): Promise<{ facts: TaskFacts; extras: GradeExtras }> {
+		const { ctx } = this;
+		const diff = await workspaceDiff(this.workspace);
+		const report = await this.phase("gradeMs", () =>
+			gradeExercise(ctx.exercise, this.workspace, ctx.sandbox, { timeoutMs: ctx.gradeTimeoutMs, signal: ctx.signal }),
+		);
+		const facts: TaskFacts = {
+			stage: "agent",
+			agent,
+			agentError: this.tracker.agentError,
+			grade: { verdict: report.verdict, summary: report.summary, tampered: report.tampered },
+			cancelled: ctx.signal.aborted,
+		};
+		const extras: GradeExtras = {
+			testOutput: report.output.slice(-MAX_TEST_OUTPUT),
+			workspaceDiff: diff,
+			testsTampered: report.tampered.length > 0,
+		};
+		return { facts, extras };
+	}
+
+	flushEvents(): Promise<void> {
+		return this.recorder.flush();
+	}
+
+	/** Saves the verdict with the task's metrics, and announces it (evalPass / evalFail). */
+	async record(outcome: Score, extras: GradeExtras = {}): Promise<TaskOutcome> {
+		const { store, run, bus, notes } = this.ctx;
+		const taskId = this.task.id;
+		const tokens = this.tracker.tokens;
+		await store.metrics.save(taskId, {
 			tokensIn: tokens?.totalTokensIn ?? 0,
 			tokensOut: tokens?.totalTokensOut ?? 0,
 			tokensContext: tokens?.contextTokens ?? 0,
 			cacheWrites: tokens?.totalCacheWrites ?? 0,
 			cacheReads: tokens?.totalCacheReads ?? 0,
 			cost: tokens?.totalCost ?? 0,
-			duration: agentMs,
-			toolUsage: usage.tools ?? {},
+			duration: this.agentMs,
+			toolUsage: this.tracker.tools ?? {},
 		});
-		await store.updateTask(task.id, {
-			status: outcome.failureKind === "cancelled" ? "cancelled" : outcome.passed ? "passed" : "failed",
-			passed: outcome.failureKind === "cancelled" ? null : outcome.passed,
+		const cancelled = outcome.failureKind === "cancelled";
+		await store.tasks.update(taskId, {
+			status: cancelled ? "cancelled" : outcome.passed ? "passed" : "failed",
+			passed: cancelled ? null : outcome.passed,
 			failureKind: outcome.failureKind,
 			error: outcome.passed ? null : outcome.summary,
-			phaseTimings: timings,
+			phaseTimings: this.timings,
 			finishedAt: new Date(),
-			...extra,
+			...extras,
 		});
-		if (outcome.failureKind !== "cancelled" && outcome.failureKind !== "infra") {
-			const verdict: TaskEvent = { eventName: outcome.passed ? "evalPass" : "evalFail", taskId: task.id };
-			await store.appendTaskEvents(run.id, task.id, [verdict]).catch(() => undefined);
-			await ctx.bus.publish(run.id, verdict).catch(() => undefined);
+		if (!cancelled && outcome.failureKind !== "infra") {
+			const verdict: TaskEvent = { eventName: outcome.passed ? "evalPass" : "evalFail", taskId };
+			await store.events.append(run.id, taskId, [verdict]).catch(notes.catcher("storing the verdict event", taskId));
+			await bus.publish(run.id, verdict).catch(notes.catcher("publishing the verdict event", taskId));
 		}
 		return outcome;
 	}
-}
 
-/** Our SetTaskContext; Roo Code does not answer it, so the wait is short and optional. */
-async function setContext(client: IpcClient, task: Task, run: Run): Promise<void> {
-	const confirmed = new Promise<void>((resolve) => {
-		const timer = setTimeout(resolve, CONTEXT_CONFIRMATION_MS);
-		const onEvent = (event: TaskEvent) => {
-			if (event.eventName !== "taskContextConfirmation") return;
-			clearTimeout(timer);
-			client.off("TaskEvent", onEvent);
-			resolve();
-		};
-		client.on("TaskEvent", onEvent);
-	});
-	client.sendCommand({
-		commandName: "SetTaskContext",
-		data: { taskId: task.id, rooTaskId: task.agentTaskId ?? "pending", runId: run.id },
-	});
-	await confirmed;
-}
-
-async function waitForEnd(
-	ended: Promise<"completed" | "aborted">,
-	agent: AgentProcess,
-	ctx: TaskRunContext,
-): Promise<"completed" | "aborted" | "timeout" | "cancelled" | "crashed"> {
-	let timer: NodeJS.Timeout | undefined;
-	let onAbort: (() => void) | undefined;
-	try {
-		return await Promise.race([
-			ended,
-			agent.exited.then(() => "crashed" as const),
-			new Promise<"timeout">((resolve) => {
-				timer = setTimeout(() => resolve("timeout"), ctx.timeoutMs);
-			}),
-			new Promise<"cancelled">((resolve) => {
-				onAbort = () => resolve("cancelled");
-				if (ctx.signal.aborted) onAbort();
-				else ctx.signal.addEventListener("abort", onAbort, { once: true });
-			}),
-		]);
-	} finally {
-		clearTimeout(timer);
-		if (onAbort) ctx.signal.removeEventListener("abort", onAbort);
+	async cleanUp(): Promise<void> {
+		if (this.dir && !this.ctx.keepWorkspace) {
+			await rm(this.dir, { recursive: true, force: true }).catch(
+				this.ctx.notes.catcher(`removing the workspace ${this.dir}`, this.task.id),
+			);
+		}
 	}
-}
 
-/**
- * Ends the agent: a finished task gets CloseTask; an unfinished one CancelTask first (so it can
- * save its state), then CloseTask, then the whole process tree is killed if it is still there.
- */
-async function stopAgent(
-	client: IpcClient,
-	agent: AgentProcess,
-	outcome: string,
-	ended: Promise<unknown>,
-): Promise<void> {
-	const send = (command: "CancelTask" | "CloseTask") => {
-		if (client.isReady) client.sendCommand({ commandName: command });
-	};
-	if (outcome === "timeout" || outcome === "cancelled") {
-		send("CancelTask");
-		await Promise.race([ended, agent.exited, delay(CANCEL_GRACE_MS)]);
+	private async phase<T>(name: keyof PhaseTimings, work: () => Promise<T>): Promise<T> {
+		const start = Date.now();
+		try {
+			return await work();
+		} finally {
+			this.timings[name] = Date.now() - start;
+		}
 	}
-	send("CloseTask");
-	await Promise.race([agent.exited, delay(CLOSE_GRACE_MS)]);
-	if (!agent.hasExited) await agent.stop();
-}
-
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
-	let resolve: (value: T) => void = () => {};
-	const promise = new Promise<T>((done) => {
-		resolve = done;
-	});
-	return { promise, resolve };
-}
-
-function delay(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-function lastLine(text: string | undefined): string {
-	return text?.trim().split("\n").at(-1) ?? "(no output)";
-}
-
-export function describe(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
-
-/** A per-attempt socket path short enough for the 104-byte sun_path limit on macOS. */
-export function shortSocketPath(): string {
-	return join(tmpdir(), `evals-${randomBytes(6).toString("hex")}.sock`);
 }

@@ -1,6 +1,6 @@
 export { LocalSandbox, type LocalSandboxOptions } from "./local.js";
 export { capText, HeadTailCapture } from "./output.js";
-export { getSandbox, sandboxNames } from "./registry.js";
+export { getSandbox, registerSandbox, sandboxNames } from "./registry.js";
 export {
 	DEFAULT_MAX_OUTPUT_BYTES,
 	type ExecOptions,

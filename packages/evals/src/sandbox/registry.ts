@@ -2,21 +2,29 @@ import { LocalSandbox } from "./local.js";
 import { type Sandbox, UnknownSandboxError } from "./sandbox.js";
 
 /*
- * One factory per sandbox name. `local` is the only one today; `bwrap` (bubblewrap: read-only
- * system, writable workspace, no network) and `docker` come later and register here. Every entry
- * is picked up by the conformance test in test/sandbox.test.ts, which is the bar a new one must pass.
+ * One factory per sandbox name. Every registered sandbox is picked up by the conformance test in
+ * test/sandbox.test.ts, which is the bar a new one must pass; another module (or a test) adds one
+ * with `registerSandbox` without editing this file.
  */
-const factories: Record<string, () => Sandbox> = {
-	local: () => new LocalSandbox(),
-};
+const factories = new Map<string, () => Sandbox>();
+
+/** Adds (or replaces) the sandbox made by `factory` under `name`; returns a function that removes it. */
+export function registerSandbox(name: string, factory: () => Sandbox): () => void {
+	factories.set(name, factory);
+	return () => {
+		if (factories.get(name) === factory) factories.delete(name);
+	};
+}
 
 export function sandboxNames(): string[] {
-	return Object.keys(factories);
+	return [...factories.keys()];
 }
 
 /** A fresh sandbox by name; throws `UnknownSandboxError` for a name that is not registered. */
 export function getSandbox(name: string): Sandbox {
-	const factory = factories[name];
+	const factory = factories.get(name);
 	if (!factory) throw new UnknownSandboxError(name, sandboxNames());
 	return factory();
 }
+
+registerSandbox("local", () => new LocalSandbox());

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
-import { ApiError } from "./errors.js";
+import { HttpError } from "./errors.js";
 
 export interface AccessOptions {
 	/** EVALS_API_TOKEN: when set, every API request must carry it. */
@@ -26,7 +26,7 @@ function sameToken(given: string, expected: string): boolean {
 	return timingSafeEqual(digest(given), digest(expected));
 }
 
-const unauthorized = (message: string) => new ApiError("unauthorized", message);
+const unauthorized = (message: string) => new HttpError("unauthorized", message);
 
 /**
  * Guards /api. With a token: `Authorization: Bearer <token>`, or `?token=` for EventSource,

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { type AccessOptions, accessGuard } from "./access.js";
 import type { ServerDeps } from "./deps.js";
-import { errorResponse, notFound, toApiError } from "./errors.js";
+import { errorResponse, notFound, toHttpError } from "./errors.js";
 import { exerciseRoutes } from "./routes/exercises.js";
 import { exportRoutes } from "./routes/export.js";
 import { runRoutes } from "./routes/runs.js";
@@ -17,7 +17,7 @@ export interface AppOptions extends AccessOptions {
 /** The whole HTTP surface: the API under /api, the dashboard everywhere else. */
 export function createApp(deps: ServerDeps, options: AppOptions) {
 	const app = new Hono();
-	app.onError((error, c) => errorResponse(c, toApiError(error, deps.log)));
+	app.onError((error, c) => errorResponse(c, toHttpError(error, deps.log)));
 	app.notFound((c) => errorResponse(c, notFound(`No route for ${c.req.method} ${c.req.path}.`)));
 
 	// No CORS headers at all: the dashboard is same-origin, and nobody else should read this API.

@@ -53,8 +53,8 @@ export class RunExecutor {
 			}
 			if (this.shutdown.signal.aborted) return;
 			// A requeue can also land between the pass's last task and its end.
-			if (!entry.again && (await this.store.unfinishedTasks(runId).catch(() => [])).length > 0) {
-				const run = await this.store.getRun(runId).catch(() => undefined);
+			if (!entry.again && (await this.store.tasks.unfinished(runId).catch(() => [])).length > 0) {
+				const run = await this.store.runs.get(runId).catch(() => undefined);
 				entry.again = run !== undefined && run.status !== "cancelled";
 			}
 		} while (entry.again);

@@ -114,13 +114,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 	const token = options.token === "" ? undefined : options.token;
 	checkBinding(host, token);
 	const { app, deps, close } = createServer(options);
+	const requestedPort = options.port ?? DEFAULT_PORT;
 	const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-		const started = serve({ fetch: app.fetch, hostname: host, port: options.port ?? DEFAULT_PORT }, () =>
-			resolve(started),
-		);
+		const started = serve({ fetch: app.fetch, hostname: host, port: requestedPort }, () => resolve(started));
 		started.once("error", (error: NodeJS.ErrnoException) => {
 			if (error.code === "EADDRINUSE") {
-				reject(new ServerConfigError(`Port ${options.port} on ${host} is in use: choose another with --port.`));
+				reject(new ServerConfigError(`Port ${requestedPort} on ${host} is in use: choose another with --port.`));
 			} else if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") {
 				reject(new ServerConfigError(`Cannot listen on ${host}: no such local address.`));
 			} else reject(error);
@@ -129,6 +128,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 		await close();
 		throw error;
 	});
+	// The port actually bound: with --port 0 the system picks one.
 	const port = (server.address() as AddressInfo).port;
 
 	let closed: Promise<void> | undefined;

@@ -2,7 +2,6 @@ import type { RunSummary, TaskEvent } from "@agent-evals/types";
 import type { Bus } from "../bus/index.js";
 import type { TaskEventRow } from "../db/schema.js";
 import type { Store } from "../db/store.js";
-import { getRunSummary, latestEventId } from "./queries.js";
 
 export const POLL_MS = 250;
 /*
@@ -89,7 +88,7 @@ class RunFollower {
 
 	private async start(): Promise<void> {
 		try {
-			this.marks.push(await latestEventId(this.store.db, this.runId));
+			this.marks.push(await this.store.events.latestId(this.runId));
 			const unsubscribe = await this.bus.subscribe(this.runId, (event) => {
 				if (event.eventName !== "message" || event.payload[0].message.partial !== true) return;
 				for (const listener of this.listeners) listener.partial(event);
@@ -126,7 +125,7 @@ class RunFollower {
 		let newest = this.marks.at(-1) ?? 0;
 		let afterId = floor;
 		for (;;) {
-			const rows = await this.store.listTaskEvents(this.runId, { afterId, limit: PAGE });
+			const rows = await this.store.events.list(this.runId, { afterId, limit: PAGE });
 			for (const row of rows) {
 				afterId = row.id;
 				if (this.delivered.has(row.id)) continue;
@@ -143,7 +142,7 @@ class RunFollower {
 	}
 
 	private async pollSummary(): Promise<void> {
-		const summary = await getRunSummary(this.store.db, this.runId);
+		const summary = await this.store.runs.summary(this.runId);
 		if (!summary) return;
 		// Wall time grows by itself; only a real change is worth an event.
 		const key = JSON.stringify({ ...summary, durationMs: null });

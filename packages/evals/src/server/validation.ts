@@ -1,9 +1,9 @@
 import { zValidator } from "@hono/zod-validator";
 import type { MiddlewareHandler, ValidationTargets } from "hono";
 import { z } from "zod";
-import { type ApiError, badRequest, issuesOf, type ZodIssues } from "./errors.js";
+import { badRequest, type HttpError, issuesOf, type ZodIssues } from "./errors.js";
 
-function invalid(where: string, error: ZodIssues): ApiError {
+function invalid(where: string, error: ZodIssues): HttpError {
 	const issues = issuesOf(error);
 	const summary = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join("; ");
 	return badRequest(`Invalid ${where}: ${summary}`, issues);

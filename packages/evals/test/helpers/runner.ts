@@ -2,11 +2,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type RunConfigInput, runConfigSchema } from "@agent-evals/types";
+import { type RunConfig, type RunConfigInput, runConfigSchema } from "@agent-evals/types";
 import { type Bus, MemoryBus } from "../../src/bus/index.js";
 import { openDatabase } from "../../src/db/client.js";
 import { Store } from "../../src/db/store.js";
 import { Controller, type ControllerOptions } from "../../src/run/controller.js";
+import { createRun } from "../../src/run/plan.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const RUNNER_SUITE = join(here, "..", "fixtures", "runner-suite");
@@ -27,6 +28,8 @@ export async function harness(options: Partial<ControllerOptions> & { bus?: Bus;
 		bus,
 		controller,
 		config: (input: RunConfigInput) => runConfigSchema.parse({ suite: RUNNER_SUITE, ...input }),
+		/** Plans a run from a config made by `config`. */
+		createRun: (config: RunConfig) => createRun(store, config),
 		async close() {
 			await bus.close();
 			await database.close();

@@ -9,10 +9,10 @@ import { type Exercise, type Language, SuiteLoadError, UnknownExerciseError } fr
 import { prepareReference, prepareWorkspace } from "../../exercises/workspace.js";
 import type { GradeReport } from "../../grading/grade.js";
 import { gradeExercise } from "../../grading/grade.js";
+import { table } from "../../report/format.js";
 import { bundledSuitePath } from "../../run/defaults.js";
 import { getSandbox } from "../../sandbox/registry.js";
 import { UsageError } from "../errors.js";
-import { table } from "../format.js";
 import { collect, integer, language } from "../options.js";
 
 async function suiteFrom(path: string | undefined) {

@@ -1,11 +1,11 @@
 import type { Command } from "commander";
-import { RunBusyError, RunStateError } from "../../run/controller.js";
+import { runLine, table } from "../../report/format.js";
+import { loadRunReport, runReportJson, runReportText } from "../../report/run-report.js";
+import { RunBusyError, RunStateError } from "../../run/errors.js";
 import { openContext } from "../context.js";
 import { UsageError } from "../errors.js";
-import { runLine, table } from "../format.js";
 import { integer, runId } from "../options.js";
-import { ProgressDisplay } from "../progress.js";
-import { runJson, runText } from "../report.js";
+import { printReport } from "../run-output.js";
 import { executeWithProgress } from "./execute.js";
 
 const asUsage = (error: unknown) => {
@@ -18,11 +18,11 @@ export function registerManage(program: Command): void {
 		.command("runs")
 		.description("List runs, newest first")
 		.option("-l, --limit <n>", "how many", integer(1, 1000), 20)
-		.option("--json", "print JSON")
+		.option("--json", "print JSON (the API's run summaries)")
 		.action(async (flags: { limit: number; json?: boolean }) => {
 			const ctx = await openContext();
 			try {
-				const runs = await ctx.store.listRuns({ limit: flags.limit });
+				const { runs } = await ctx.store.runs.summaries({ limit: flags.limit });
 				if (flags.json) {
 					process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
 				} else if (runs.length === 0) {
@@ -45,12 +45,12 @@ export function registerManage(program: Command): void {
 		.action(async (id: string, flags: { details?: boolean; json?: boolean }) => {
 			const ctx = await openContext();
 			try {
-				const run = await ctx.store.getRun(runId(id));
-				if (!run) throw new UsageError(`There is no run ${id}. List runs with: npm run evals -- runs`);
+				const report = await loadRunReport(ctx.store, runId(id), { details: flags.details });
+				if (!report) throw new UsageError(`There is no run ${id}. List runs with: npm run evals -- runs`);
 				process.stdout.write(
 					flags.json
-						? `${JSON.stringify({ ...(await runJson(ctx.store, run)), run }, null, 2)}\n`
-						: `${await runText(ctx.store, run, { details: flags.details })}\n`,
+						? `${JSON.stringify({ ...runReportJson(report), run: report.run }, null, 2)}\n`
+						: `${runReportText(report)}\n`,
 				);
 			} finally {
 				await ctx.close();
@@ -66,17 +66,18 @@ export function registerManage(program: Command): void {
 		.action(async (id: string, flags: { json?: boolean }) => {
 			const ctx = await openContext();
 			try {
-				const run = await ctx.store.getRun(runId(id));
+				const run = await ctx.store.runs.get(runId(id));
 				if (!run) throw new UsageError(`There is no run ${id}.`);
-				const unfinished = await ctx.store.unfinishedTasks(run.id);
+				const unfinished = await ctx.store.tasks.unfinished(run.id);
 				if (unfinished.length === 0 && !flags.json) process.stderr.write(`Run ${run.id} has no unfinished tasks.\n`);
-				const progress = flags.json ? undefined : new ProgressDisplay(ctx.store, run.id);
-				const finished = await executeWithProgress(ctx, run.id, progress, unfinished.length).catch(asUsage);
-				process.stdout.write(
-					flags.json
-						? `${JSON.stringify(await runJson(ctx.store, finished), null, 2)}\n`
-						: `${await runText(ctx.store, finished)}\n`,
-				);
+				const finished = await executeWithProgress(ctx, run.id, {
+					total: unfinished.length,
+					quiet: Boolean(flags.json),
+				}).catch(asUsage);
+				const report = await loadRunReport(ctx.store, finished.id);
+				if (!report) throw new Error(`Run ${finished.id} vanished before its report was read.`);
+				if (flags.json) printReport({ json: runReportJson(report) });
+				else process.stdout.write(`${runReportText(report)}\n`);
 			} finally {
 				await ctx.close();
 			}

@@ -1,10 +1,9 @@
 import { exportQuerySchema } from "@agent-evals/types";
 import { Hono } from "hono";
-import { runJson, runText } from "../../cli/report.js";
+import { failedLogsZip, tasksCsv, tasksJunit } from "../../report/exports.js";
+import { loadRunReport, runReportJson, runReportText } from "../../report/run-report.js";
 import type { ServerDeps } from "../deps.js";
 import { notFound } from "../errors.js";
-import { failedLogsZip, tasksCsv, tasksJunit } from "../exports.js";
-import { finalMessages, getRunSummary, listTaskSummaries } from "../queries.js";
 import { idParamSchema, valid } from "../validation.js";
 
 const attachment = (name: string) => `attachment; filename="${name}"`;
@@ -15,50 +14,32 @@ export function exportRoutes(deps: ServerDeps) {
 		.get("/:id/export", valid("param", idParamSchema), valid("query", exportQuerySchema), async (c) => {
 			const { id } = c.req.valid("param");
 			const { format } = c.req.valid("query");
-			const run = await store.getRun(id);
-			if (!run) throw notFound(`There is no run ${id}.`);
+			const report = await loadRunReport(store, id);
+			if (!report) throw notFound(`There is no run ${id}.`);
 			switch (format) {
 				case "json":
 					c.header("Content-Disposition", attachment(`run-${id}.json`));
-					return c.json(await runJson(store, run));
+					return c.json(runReportJson(report));
 				case "text":
-					return c.text(await runText(store, run));
-				case "csv": {
-					const { tasks } = await listTaskSummaries(store.db, id);
-					return c.body(tasksCsv(tasks), 200, {
+					return c.text(runReportText(report));
+				case "csv":
+					return c.body(tasksCsv(report.tasks), 200, {
 						"Content-Type": "text/csv; charset=utf-8",
 						"Content-Disposition": attachment(`run-${id}.csv`),
 					});
-				}
-				case "junit": {
-					const [summary, { tasks }] = await Promise.all([
-						getRunSummary(store.db, id),
-						listTaskSummaries(store.db, id),
-					]);
-					if (!summary) throw notFound(`There is no run ${id}.`);
-					return c.body(tasksJunit(summary, tasks), 200, {
+				case "junit":
+					return c.body(tasksJunit(report.run, report.tasks), 200, {
 						"Content-Type": "application/xml; charset=utf-8",
 						"Content-Disposition": attachment(`run-${id}-junit.xml`),
 					});
-				}
 			}
 		})
 		.get("/:id/logs/failed", valid("param", idParamSchema), async (c) => {
 			const { id } = c.req.valid("param");
-			if (!(await store.getRun(id))) throw notFound(`There is no run ${id}.`);
-			const { tasks } = await listTaskSummaries(store.db, id, { status: ["failed"] });
-			const entries = await Promise.all(
-				tasks.map(async (task) => {
-					const row = await store.getTask(task.id);
-					return {
-						task,
-						messages: await finalMessages(store.db, task.id),
-						testOutput: row?.testOutput ?? null,
-						workspaceDiff: row?.workspaceDiff ?? null,
-					};
-				}),
-			);
-			const zip = failedLogsZip(entries);
+			if (!(await store.runs.get(id))) throw notFound(`There is no run ${id}.`);
+			const { tasks } = await store.tasks.summaries(id, { status: ["failed"] });
+			const details = await Promise.all(tasks.map((task) => store.tasks.detail(task.id)));
+			const zip = failedLogsZip(details.filter((detail) => detail !== undefined));
 			return c.body(zip.slice().buffer, 200, {
 				"Content-Type": "application/zip",
 				"Content-Disposition": attachment(`run-${id}-failed-logs.zip`),

@@ -1,26 +1,22 @@
 import { runConfigSchema, runListQuerySchema } from "@agent-evals/types";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { SuiteLoadError, UnknownExerciseError } from "../../exercises/types.js";
-import { getAgentAdapter } from "../../run/agents/registry.js";
-import { RunStateError } from "../../run/controller.js";
-import { parseModelSpec } from "../../run/model-spec.js";
+import { createRun, isRunConfigMistake } from "../../run/plan.js";
 import type { ServerDeps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
-import { getRunDetail, listRunSummaries } from "../queries.js";
 import { idParamSchema, jsonBody, valid } from "../validation.js";
 
 export function runRoutes(deps: ServerDeps) {
 	const { store, controller, executor } = deps;
 	const mustExist = async (id: number) => {
-		const run = await store.getRun(id);
+		const run = await store.runs.get(id);
 		if (!run) throw notFound(`There is no run ${id}.`);
 		return run;
 	};
 
 	return new Hono()
 		.get("/", valid("query", runListQuerySchema), async (c) => {
-			return c.json(await listRunSummaries(store.db, c.req.valid("query")));
+			return c.json(await store.runs.summaries(c.req.valid("query")));
 		})
 		.post(
 			"/",
@@ -33,32 +29,19 @@ export function runRoutes(deps: ServerDeps) {
 			jsonBody(runConfigSchema),
 			async (c) => {
 				const config = c.req.valid("json");
-				try {
-					// The same checks `evals run` makes before it touches the store.
-					parseModelSpec(config.model);
-					getAgentAdapter(config.agent);
-				} catch (error) {
-					throw badRequest(error instanceof Error ? error.message : String(error));
-				}
-				const created = await controller
-					.createRun({ ...config, suite: config.suite ?? deps.defaultSuite })
-					.catch((error: unknown) => {
-						if (
-							error instanceof UnknownExerciseError ||
-							error instanceof SuiteLoadError ||
-							error instanceof RunStateError
-						) {
-							throw badRequest(error.message);
-						}
+				const created = await createRun(store, { ...config, suite: config.suite ?? deps.defaultSuite }).catch(
+					(error: unknown) => {
+						if (isRunConfigMistake(error)) throw badRequest(error.message);
 						throw error;
-					});
+					},
+				);
 				executor.start(created.run.id);
 				return c.json({ id: created.run.id, total: created.tasks.length }, 201);
 			},
 		)
 		.get("/:id", valid("param", idParamSchema), async (c) => {
 			const { id } = c.req.valid("param");
-			const detail = await getRunDetail(store.db, id);
+			const detail = await store.runs.detail(id);
 			if (!detail) throw notFound(`There is no run ${id}.`);
 			return c.json(detail);
 		})
@@ -68,7 +51,7 @@ export function runRoutes(deps: ServerDeps) {
 			if (run.status === "running" || executor.isExecuting(id)) {
 				throw conflict(`Run ${id} is running; cancel it first (POST /api/runs/${id}/cancel).`);
 			}
-			await store.deleteRun(id);
+			await store.runs.delete(id);
 			return c.body(null, 204);
 		})
 		.post("/:id/cancel", valid("param", idParamSchema), async (c) => {

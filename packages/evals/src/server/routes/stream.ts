@@ -4,7 +4,6 @@ import { type SSEMessage, streamSSE } from "hono/streaming";
 import type { TaskEventRow } from "../../db/schema.js";
 import type { ServerDeps } from "../deps.js";
 import { badRequest, notFound } from "../errors.js";
-import { getRunSummary } from "../queries.js";
 import type { RunListener } from "../stream-hub.js";
 import { idParamSchema, valid } from "../validation.js";
 
@@ -23,7 +22,7 @@ export function streamRoutes(deps: ServerDeps) {
 	return new Hono().get("/:id/stream", valid("param", idParamSchema), valid("query", streamQuerySchema), async (c) => {
 		const { id: runId } = c.req.valid("param");
 		const after = lastEventId(c.req.header("last-event-id"), c.req.valid("query").lastEventId);
-		if (!(await store.getRun(runId))) throw notFound(`There is no run ${runId}.`);
+		if (!(await store.runs.get(runId))) throw notFound(`There is no run ${runId}.`);
 		c.header("X-Accel-Buffering", "no");
 
 		return streamSSE(c, async (stream) => {
@@ -87,7 +86,7 @@ export function streamRoutes(deps: ServerDeps) {
 				send("retry: 2000\n\n");
 				let cursor = after;
 				for (;;) {
-					const rows = await store.listTaskEvents(runId, { afterId: cursor, limit: REPLAY_PAGE });
+					const rows = await store.events.list(runId, { afterId: cursor, limit: REPLAY_PAGE });
 					for (const row of rows) deliver(row);
 					cursor = rows.at(-1)?.id ?? cursor;
 					if (rows.length < REPLAY_PAGE || gone) break;
@@ -95,7 +94,7 @@ export function streamRoutes(deps: ServerDeps) {
 				for (const row of held.sort((a, b) => a.id - b.id)) deliver(row);
 				held.length = 0;
 				replaying = false;
-				const summary = await getRunSummary(store.db, runId);
+				const summary = await store.runs.summary(runId);
 				if (summary) send({ event: "run", data: JSON.stringify(summary) });
 				await ended;
 			} finally {

@@ -1,9 +1,8 @@
 import { taskListQuerySchema } from "@agent-evals/types";
 import { Hono } from "hono";
-import { RunBusyError, RunStateError } from "../../run/controller.js";
+import { RunBusyError, RunStateError } from "../../run/errors.js";
 import type { ServerDeps } from "../deps.js";
 import { conflict, notFound } from "../errors.js";
-import { getTaskDetail, listTaskSummaries } from "../queries.js";
 import { idParamSchema, valid } from "../validation.js";
 
 /** `GET /api/runs/:id/tasks`, mounted under /api/runs. */
@@ -11,8 +10,8 @@ export function runTaskRoutes(deps: ServerDeps) {
 	const { store } = deps;
 	return new Hono().get("/:id/tasks", valid("param", idParamSchema), valid("query", taskListQuerySchema), async (c) => {
 		const { id } = c.req.valid("param");
-		if (!(await store.getRun(id))) throw notFound(`There is no run ${id}.`);
-		return c.json(await listTaskSummaries(store.db, id, c.req.valid("query")));
+		if (!(await store.runs.get(id))) throw notFound(`There is no run ${id}.`);
+		return c.json(await store.tasks.summaries(id, c.req.valid("query")));
 	});
 }
 
@@ -20,7 +19,7 @@ export function runTaskRoutes(deps: ServerDeps) {
 export function taskRoutes(deps: ServerDeps) {
 	const { store, controller, executor } = deps;
 	const mustExist = async (id: number) => {
-		const task = await store.getTask(id);
+		const task = await store.tasks.get(id);
 		if (!task) throw notFound(`There is no task ${id}.`);
 		return task;
 	};
@@ -32,7 +31,7 @@ export function taskRoutes(deps: ServerDeps) {
 	return new Hono()
 		.get("/:id", valid("param", idParamSchema), async (c) => {
 			const { id } = c.req.valid("param");
-			const detail = await getTaskDetail(store, id);
+			const detail = await store.tasks.detail(id);
 			if (!detail) throw notFound(`There is no task ${id}.`);
 			return c.json(detail);
 		})
@@ -45,7 +44,7 @@ export function taskRoutes(deps: ServerDeps) {
 		.post("/:id/requeue", valid("param", idParamSchema), async (c) => {
 			const { id } = c.req.valid("param");
 			const before = await mustExist(id);
-			const run = await store.getRun(before.runId);
+			const run = await store.runs.get(before.runId);
 			if (run?.status === "running" && !executor.isExecuting(before.runId)) {
 				// That process's queue was filled when it started: it would never pick the task up.
 				throw conflict(

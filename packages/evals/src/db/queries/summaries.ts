@@ -1,0 +1,91 @@
+import type { RunDetail, RunSummary, TaskSummary, ToolUsage } from "@agent-evals/types";
+import type { Run, Task, TaskMetrics } from "../schema.js";
+import type { RunTotals } from "./totals.js";
+
+/*
+ * Rows → the API's shapes: the one mapping the server, the CLI's reports and the exports share.
+ * Dates become ISO strings; durations are computed against `now` so a list is consistent.
+ */
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+/** finished − started, or so far while unfinished; null before the start. */
+export function wallTime(startedAt: Date | null, finishedAt: Date | null, now: number): number | null {
+	if (!startedAt) return null;
+	return Math.max(0, (finishedAt?.getTime() ?? now) - startedAt.getTime());
+}
+
+export function toRunSummary(run: Run, totals: RunTotals, toolUsage: ToolUsage | undefined, now: number): RunSummary {
+	const decided = totals.passed + totals.failed;
+	return {
+		id: run.id,
+		name: run.name,
+		description: run.description,
+		model: run.model,
+		provider: run.provider,
+		agent: run.agent,
+		sandbox: run.sandbox,
+		suite: run.suite,
+		status: run.status,
+		concurrency: run.concurrency,
+		timeoutMinutes: run.timeout,
+		iterations: run.iterations,
+		createdAt: run.createdAt.toISOString(),
+		startedAt: iso(run.startedAt),
+		finishedAt: iso(run.finishedAt),
+		passed: totals.passed,
+		failed: totals.failed,
+		total: totals.total,
+		running: totals.running,
+		pending: totals.pending,
+		cancelled: totals.cancelled,
+		passRate: decided === 0 ? null : totals.passed / decided,
+		tokensIn: totals.tokensIn,
+		tokensOut: totals.tokensOut,
+		cost: totals.cost,
+		durationMs: wallTime(run.startedAt, run.finishedAt, now),
+		toolUsage: toolUsage ?? {},
+	};
+}
+
+export function toRunDetail(run: Run, summary: RunSummary): RunDetail {
+	return {
+		...summary,
+		settings: run.settings,
+		contextWindow: run.contextWindow,
+		inputPrice: run.inputPrice,
+		outputPrice: run.outputPrice,
+		cacheWritesPrice: run.cacheWritesPrice,
+		cacheReadsPrice: run.cacheReadsPrice,
+		commandTimeoutSeconds: run.commandTimeout,
+		notes: run.notes,
+	};
+}
+
+export function toTaskSummary(task: Task, metrics: TaskMetrics | null, now: number): TaskSummary {
+	return {
+		id: task.id,
+		runId: task.runId,
+		language: task.language,
+		exercise: task.exercise,
+		iteration: task.iteration,
+		status: task.status,
+		passed: task.passed,
+		failureKind: task.failureKind,
+		attempt: task.attempt,
+		startedAt: iso(task.startedAt),
+		finishedAt: iso(task.finishedAt),
+		durationMs: task.status === "pending" ? null : wallTime(task.startedAt, task.finishedAt, now),
+		agentMs: metrics?.duration ?? 0,
+		queueWaitMs: task.queueWaitMs,
+		tokensIn: metrics?.tokensIn ?? 0,
+		tokensOut: metrics?.tokensOut ?? 0,
+		tokensContext: metrics?.tokensContext ?? 0,
+		cacheWrites: metrics?.cacheWrites ?? 0,
+		cacheReads: metrics?.cacheReads ?? 0,
+		cost: metrics?.cost ?? 0,
+		toolUsage: metrics?.toolUsage ?? {},
+		testsTampered: task.testsTampered,
+		error: task.error,
+	};
+}

@@ -1,0 +1,84 @@
+import type { RunDetail, RunReport, RunSummary, TaskSummary } from "@agent-evals/types";
+import { finishedTaskStatuses } from "@agent-evals/types";
+import type { Store } from "../db/store.js";
+import { percent, seconds, table, taskLabel, taskVerdict, usd } from "./format.js";
+
+/** What a run's report is built from: the same shapes the API serves. */
+export interface RunReportData {
+	run: RunSummary | RunDetail;
+	tasks: TaskSummary[];
+	/** The end of the test output of failed tasks, by task id (for `--details`). */
+	testOutput?: Map<number, string | null>;
+}
+
+/** Reads a run's report data from the store; undefined when there is no such run. */
+export async function loadRunReport(
+	store: Store,
+	runId: number,
+	options: { details?: boolean } = {},
+): Promise<RunReportData | undefined> {
+	const detail = await store.runs.detail(runId);
+	if (!detail) return undefined;
+	const { tasks } = await store.tasks.summaries(runId);
+	const data: RunReportData = { run: detail.run, tasks };
+	if (options.details) {
+		const failed = tasks.filter((task) => task.status === "failed");
+		const details = await Promise.all(failed.map((task) => store.tasks.detail(task.id)));
+		data.testOutput = new Map(details.flatMap((d) => (d ? [[d.id, d.testOutput] as const] : [])));
+	}
+	return data;
+}
+
+/** The JSON of `evals run --json`, `evals show --json` and the `json` export. */
+export function runReportJson({ run, tasks }: RunReportData): RunReport {
+	return {
+		runId: run.id,
+		passed: tasks.filter((task) => task.passed === true).length,
+		failed: tasks.filter((task) => task.passed === false).length,
+		total: tasks.length,
+		tasks: tasks.map((task) => ({
+			language: task.language,
+			exercise: task.exercise,
+			iteration: task.iteration,
+			passed: task.passed,
+			failureKind: task.failureKind,
+			durationMs: (finishedTaskStatuses as readonly string[]).includes(task.status) ? task.durationMs : null,
+			tokensIn: task.tokensIn,
+			tokensOut: task.tokensOut,
+			cost: task.cost,
+		})),
+	};
+}
+
+/** The human report printed after a run, by `evals show` and as the `text` export. */
+export function runReportText({ run, tasks, testOutput }: RunReportData): string {
+	const rows = tasks.map((task) => [
+		taskLabel(task),
+		taskVerdict(task),
+		seconds(task.durationMs),
+		String(task.tokensIn),
+		String(task.tokensOut),
+		usd(task.cost),
+	]);
+	const lines = [
+		`Run ${run.id}: ${run.model} with the ${run.agent} agent — ${run.status}`,
+		"",
+		table(["task", "verdict", "time", "tokens in", "tokens out", "cost"], rows),
+		"",
+		`${run.passed} passed, ${run.failed} failed of ${run.total} (${percent(run.passed, run.failed)}) · cost ${usd(run.cost)} · wall time ${seconds(run.finishedAt ? run.durationMs : null)}`,
+	];
+	const notes = "notes" in run ? run.notes : [];
+	if (notes.length > 0)
+		lines.push("", "Notes (problems of the platform, not of the agent):", ...notes.map((note) => `- ${note}`));
+	if (testOutput) {
+		for (const task of tasks.filter((t) => t.status === "failed")) {
+			lines.push(
+				"",
+				`--- ${taskLabel(task)}: ${task.failureKind}`,
+				task.error ?? "",
+				(testOutput.get(task.id) ?? "").slice(-2_000),
+			);
+		}
+	}
+	return lines.join("\n");
+}

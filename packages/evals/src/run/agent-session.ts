@@ -1,0 +1,213 @@
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { IpcClient } from "@agent-evals/ipc";
+import type { Settings, TaskEvent, TokenUsage, ToolUsage } from "@agent-evals/types";
+import type { AgentOutcome } from "../grading/score.js";
+import type { AgentAdapter, AgentLaunch, AgentProcess } from "./agents/adapter.js";
+import { describe } from "./errors.js";
+
+/*
+ * The runner's side of one agent: start it, connect over IPC, give it the task, follow its
+ * events to the end, stop it. Knows nothing of the store or grading.
+ */
+
+const ACK_TIMEOUT_MS = 30_000;
+const CONTEXT_CONFIRMATION_MS = 3_000;
+const CANCEL_GRACE_MS = 5_000;
+const CLOSE_GRACE_MS = 2_000;
+
+/** The machine's fault before the agent could work: the controller may retry it. */
+export class InfraError extends Error {
+	override readonly name = "InfraError";
+}
+
+export interface AgentSession {
+	process: AgentProcess;
+	ipc: IpcClient;
+}
+
+/**
+ * Starts the agent and connects to it once its socket answers (no fixed sleeps). Every event is
+ * handed to `onEvent` from the first one. Throws `InfraError` when either step fails, and stops
+ * an agent that started but could not be reached.
+ */
+export async function startAgentSession(
+	adapter: AgentAdapter,
+	launch: AgentLaunch,
+	onEvent: (event: TaskEvent) => void,
+	log: (message: string) => void,
+): Promise<AgentSession> {
+	const child = await adapter.start(launch).catch((error) => {
+		throw new InfraError(`the ${adapter.name} agent did not start: ${describe(error)}`);
+	});
+	const ipc = new IpcClient(launch.socketPath, {
+		log: (level, message) => level !== "debug" && log(`ipc ${level}: ${message}`),
+	});
+	ipc.on("TaskEvent", onEvent);
+	// An agent that dies while starting must not leave us waiting for the whole timeout.
+	const exitedEarly = child.exited.then(() => {
+		throw new InfraError(`the agent exited before it served IPC: ${lastLine(child.stderrTail())}`);
+	});
+	exitedEarly.catch(() => undefined);
+	try {
+		await Promise.race([ipc.connect({ timeoutMs: ACK_TIMEOUT_MS, retryDelayMs: 10 }), exitedEarly]);
+	} catch (error) {
+		ipc.disconnect();
+		if (!child.hasExited) await child.stop().catch(() => undefined);
+		throw error instanceof InfraError ? error : new InfraError(`no IPC connection to the agent: ${describe(error)}`);
+	}
+	return { process: child, ipc };
+}
+
+/** What a task's events told the runner: the agent's task id, usage, errors, and how it ended. */
+export class TaskTracker {
+	agentTaskId: string | undefined;
+	tokens: TokenUsage | undefined;
+	tools: ToolUsage | undefined;
+	/** The last error message the agent said. */
+	agentError: string | undefined;
+	private resolveEnd: (outcome: "completed" | "aborted") => void = () => {};
+	/** Settles when the agent reports the task completed or aborted. */
+	readonly ended = new Promise<"completed" | "aborted">((resolve) => {
+		this.resolveEnd = resolve;
+	});
+
+	constructor(
+		private readonly hooks: {
+			onAgentTaskId?: (id: string) => void;
+			onToolFailed?: (toolName: string, error: string) => void;
+		} = {},
+	) {}
+
+	track(event: TaskEvent): void {
+		switch (event.eventName) {
+			case "taskCreated":
+				this.agentTaskId = event.payload[0];
+				this.hooks.onAgentTaskId?.(event.payload[0]);
+				break;
+			case "taskTokenUsageUpdated":
+				this.tokens = event.payload[1];
+				this.tools = event.payload[2] ?? this.tools;
+				break;
+			case "taskToolFailed":
+				this.hooks.onToolFailed?.(event.payload[1], event.payload[2]);
+				break;
+			case "taskCompleted":
+				this.tokens = event.payload[1];
+				this.tools = event.payload[2];
+				this.resolveEnd("completed");
+				break;
+			case "taskAborted":
+				this.resolveEnd("aborted");
+				break;
+			case "message":
+				if (event.payload[0].message.say === "error") this.agentError = event.payload[0].message.text;
+				break;
+		}
+	}
+}
+
+export interface DriveOptions {
+	/** Our SetTaskContext; a Roo Code agent ignores it. */
+	context: { taskId: number; runId: number; agentTaskId?: string };
+	settings: Settings;
+	prompt: string;
+	timeoutMs: number;
+	signal: AbortSignal;
+}
+
+/**
+ * Gives the agent its task and waits for it to end (completed, aborted, crashed, timed out or
+ * cancelled), then stops the agent: CloseTask for a finished task; CancelTask first for an
+ * unfinished one (so it can save its state); then the process tree is killed if it lingers.
+ */
+export async function driveTask(
+	session: AgentSession,
+	tracker: TaskTracker,
+	options: DriveOptions,
+): Promise<AgentOutcome> {
+	await setContext(session.ipc, options.context);
+	session.ipc.sendCommand({
+		commandName: "StartNewTask",
+		data: { configuration: options.settings, text: options.prompt },
+	});
+	const outcome = await waitForEnd(tracker.ended, session.process, options.timeoutMs, options.signal);
+	await stopAgent(session, outcome, tracker.ended);
+	return outcome;
+}
+
+/** Roo Code does not answer SetTaskContext, so the wait for its confirmation is short and optional. */
+async function setContext(client: IpcClient, context: DriveOptions["context"]): Promise<void> {
+	const confirmed = new Promise<void>((resolve) => {
+		const timer = setTimeout(done, CONTEXT_CONFIRMATION_MS);
+		function onEvent(event: TaskEvent) {
+			if (event.eventName === "taskContextConfirmation") done();
+		}
+		function done() {
+			clearTimeout(timer);
+			client.off("TaskEvent", onEvent);
+			resolve();
+		}
+		client.on("TaskEvent", onEvent);
+	});
+	client.sendCommand({
+		commandName: "SetTaskContext",
+		data: { taskId: context.taskId, rooTaskId: context.agentTaskId ?? "pending", runId: context.runId },
+	});
+	await confirmed;
+}
+
+async function waitForEnd(
+	ended: Promise<"completed" | "aborted">,
+	agent: AgentProcess,
+	timeoutMs: number,
+	signal: AbortSignal,
+): Promise<AgentOutcome> {
+	let timer: NodeJS.Timeout | undefined;
+	let onAbort: (() => void) | undefined;
+	try {
+		return await Promise.race([
+			ended,
+			agent.exited.then(() => "crashed" as const),
+			new Promise<"timeout">((resolve) => {
+				timer = setTimeout(() => resolve("timeout"), timeoutMs);
+			}),
+			new Promise<"cancelled">((resolve) => {
+				onAbort = () => resolve("cancelled");
+				if (signal.aborted) onAbort();
+				else signal.addEventListener("abort", onAbort, { once: true });
+			}),
+		]);
+	} finally {
+		clearTimeout(timer);
+		if (onAbort) signal.removeEventListener("abort", onAbort);
+	}
+}
+
+async function stopAgent(session: AgentSession, outcome: AgentOutcome, ended: Promise<unknown>): Promise<void> {
+	const { ipc, process: agent } = session;
+	const send = (command: "CancelTask" | "CloseTask") => {
+		if (ipc.isReady) ipc.sendCommand({ commandName: command });
+	};
+	if (outcome === "timeout" || outcome === "cancelled") {
+		send("CancelTask");
+		await Promise.race([ended, agent.exited, delay(CANCEL_GRACE_MS)]);
+	}
+	send("CloseTask");
+	await Promise.race([agent.exited, delay(CLOSE_GRACE_MS)]);
+	if (!agent.hasExited) await agent.stop();
+}
+
+function delay(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function lastLine(text: string | undefined): string {
+	return text?.trim().split("\n").at(-1) ?? "(no output)";
+}
+
+/** A per-attempt socket path short enough for the 104-byte sun_path limit on macOS. */
+export function shortSocketPath(): string {
+	return join(tmpdir(), `evals-${randomBytes(6).toString("hex")}.sock`);
+}
