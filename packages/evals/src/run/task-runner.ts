@@ -74,7 +74,9 @@ export async function runTask(task: Task, ctx: TaskRunContext): Promise<TaskOutc
 		const { facts, extras } = await attempt.grade(agent);
 		return await attempt.record(score(facts), extras);
 	} catch (error) {
-		if (session && !session.process.hasExited) await session.process.stop().catch(() => undefined);
+		if (session && !session.process.hasExited) {
+			await session.process.stop().catch(ctx.notes.catcher("stopping the agent", task.id));
+		}
 		await attempt.flushEvents();
 		// Anything thrown here is ours or the machine's (workspace, agent start, IPC), never the model's.
 		if (!ctx.signal.aborted && !(error instanceof InfraError)) {
@@ -165,7 +167,7 @@ class TaskAttempt {
 		if (prepared.status === "rejected") {
 			if (started.status === "fulfilled") {
 				started.value.ipc.disconnect();
-				await started.value.process.stop().catch(() => undefined);
+				await started.value.process.stop().catch(this.ctx.notes.catcher("stopping the agent", task.id));
 			}
 			throw prepared.reason;
 		}
