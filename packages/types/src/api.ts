@@ -57,6 +57,12 @@ export const runSummarySchema = z.object({
 	agent: z.string(),
 	/** The sandbox its commands ran in. */
 	sandbox: z.string(),
+	/** The MCP servers the agent was given, comma-separated; null without. */
+	mcpServer: z.string().nullable(),
+	/** Runs made together to be compared (an MCP A/B) share this id; null for a lone run. */
+	groupId: z.number().int().nullable(),
+	/** The run's arm in its group: "mcp" or "baseline". */
+	arm: z.string().nullable(),
 	/** Absolute path of the suite. */
 	suite: z.string(),
 	status: runStatusSchema,
@@ -100,6 +106,9 @@ export const runDetailSchema = runSummarySchema.extend({
 	commandTimeoutSeconds: z.number(),
 	/** Problems of the platform while the run executed (failed store writes, …). */
 	notes: z.array(z.string()),
+	/** The MCP servers' configs, secrets masked (`${env:NAME}` references as written). */
+	mcpConfig: z.record(z.string(), z.unknown()).nullable(),
+	userIntent: z.string().nullable(),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 
@@ -112,7 +121,12 @@ export const runDetailResponseSchema = z.object({
 });
 export type RunDetailResponse = z.infer<typeof runDetailResponseSchema>;
 
-export const createRunResponseSchema = z.object({ id: z.number().int(), total: count });
+export const createRunResponseSchema = z.object({
+	id: z.number().int(),
+	total: count,
+	/** With `mcp.ab`: the baseline run made beside it (the same tasks without MCP servers). */
+	baselineId: z.number().int().optional(),
+});
 export type CreateRunResponse = z.infer<typeof createRunResponseSchema>;
 
 export const runCancelResponseSchema = z.object({ status: runStatusSchema });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { mcpTelemetryEventSchema } from "./mcp.js";
 import { clineMessageSchema, tokenUsageSchema } from "./message.js";
 import { toolUsageSchema } from "./tools.js";
 
@@ -33,6 +34,8 @@ export const RooCodeEventName = {
 	ModesResponse: "modesResponse",
 	ModelsResponse: "modelsResponse",
 	TaskContextConfirmation: "taskContextConfirmation",
+	/** Ours: MCP telemetry (connections, calls with exact timings), sent only to a runner that sent SetTaskContext. */
+	McpTelemetry: "mcpTelemetry",
 	EvalPass: "evalPass",
 	EvalFail: "evalFail",
 } as const;
@@ -113,6 +116,7 @@ export const taskEventPayloadSchemas = {
 	modesResponse: z.tuple([z.array(modeSummarySchema)]),
 	modelsResponse: z.tuple([z.record(z.string(), modelInfoSchema)]),
 	taskContextConfirmation: z.tuple([taskContextConfirmationSchema]),
+	mcpTelemetry: z.tuple([agentTaskId, mcpTelemetryEventSchema]),
 } as const satisfies Record<Exclude<RooCodeEventName, "evalPass" | "evalFail">, z.ZodType>;
 
 export type TaskEventPayloads = {
@@ -165,6 +169,7 @@ export const taskEventSchema = z.discriminatedUnion("eventName", [
 	agentEvent("modesResponse"),
 	agentEvent("modelsResponse"),
 	agentEvent("taskContextConfirmation"),
+	agentEvent("mcpTelemetry"),
 	verdictEvent("evalPass"),
 	verdictEvent("evalFail"),
 ]);

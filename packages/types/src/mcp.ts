@@ -202,6 +202,8 @@ export const mcpTelemetryEventSchema = z.object({
 	/** Size of the server's answer as JSON text, in characters. */
 	responseSize: z.number().int().nonnegative().optional(),
 	error: z.string().optional(),
+	/** The call failed because the server did not answer within its timeout. */
+	timedOut: z.boolean().optional(),
 	/** Milliseconds since the epoch. */
 	timestamp: z.number(),
 });

@@ -1,8 +1,25 @@
 import { z } from "zod";
+import { mcpConfigFileSchema } from "./mcp.js";
 import { settingsSchema } from "./settings.js";
 import { languages, runDefaults, runLimits } from "./values.js";
 
 export const languageSchema = z.enum(languages, { error: `must be one of ${languages.join(", ")}` });
+
+/**
+ * The MCP servers a run gives the agent: an `mcp.json` (Roo Code's format) and the names of the
+ * servers in it to use (all of them when absent). With `ab`, a second run without any MCP server
+ * is made beside it over the same tasks, interleaved in one queue, and the two are linked.
+ */
+export const runMcpSchema = z
+	.object({
+		config: mcpConfigFileSchema,
+		servers: z.array(z.string().trim().min(1)).min(1, "name at least one server").optional(),
+		/** What the servers are supposed to help with, in the user's words (stored, and told to the agent). */
+		userIntent: z.string().trim().min(1).max(5000).optional(),
+		ab: z.boolean().default(false),
+	})
+	.strict();
+export type RunMcp = z.infer<typeof runMcpSchema>;
 
 function between(limits: { min: number; max: number }) {
 	return z
@@ -39,6 +56,7 @@ export const runConfigSchema = z
 		commandTimeoutSeconds: between(runLimits.commandTimeoutSeconds).default(runDefaults.commandTimeoutSeconds),
 		name: z.string().trim().max(200).optional(),
 		description: z.string().max(5000).optional(),
+		mcp: runMcpSchema.optional(),
 		/** Extra agent settings (StartNewTask.configuration); secrets are never stored. */
 		settings: settingsSchema.optional(),
 	})

@@ -44,6 +44,8 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 	private readonly env: NodeJS.ProcessEnv;
 	private current: Task | undefined;
 	private context: TaskContext | undefined;
+	/** Clients that sent SetTaskContext: runners of ours, which take our own events too. */
+	private readonly contextClients = new Set<string>();
 	private closing: Promise<void> | undefined;
 	private taskRuntime: Promise<TaskRuntime> | undefined;
 	private readonly mcp: McpRuntime;
@@ -64,7 +66,10 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 			);
 		});
 		this.server.on("Connect", (clientId) => this.log("info", `client ${clientId} connected`));
-		this.server.on("Disconnect", (clientId) => this.log("info", `client ${clientId} disconnected`));
+		this.server.on("Disconnect", (clientId) => {
+			this.contextClients.delete(clientId);
+			this.log("info", `client ${clientId} disconnected`);
+		});
 	}
 
 	get task(): Task | undefined {
@@ -138,6 +143,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 				return;
 			case "SetTaskContext":
 				this.context = command.data;
+				this.contextClients.add(clientId);
 				this.server.sendEvent(clientId, { eventName: "taskContextConfirmation", payload: [{ success: true }] });
 				return;
 		}
@@ -156,7 +162,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 			return this.refuseTask(describe(error));
 		}
 		this.mcp.detach();
-		const mcp = await this.mcp.prepare(settings);
+		const mcp = await this.mcp.prepare(settings, { userIntent: this.context?.userIntent });
 		if (this.closing) return;
 		if (start !== this.starts) return this.refuseTask("Replaced by a newer StartNewTask before it started");
 		const task = runtime.Task.create(this.taskOptions(runtime, settings, model, mcp), text);
@@ -209,7 +215,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 			const runtime = await this.runtime();
 			const model = (this.options.resolveModel ?? runtime.resolveModel)(settings, this.env);
 			this.mcp.detach();
-			const mcp = await this.mcp.prepare(settings);
+			const mcp = await this.mcp.prepare(settings, { userIntent: this.context?.userIntent });
 			return await runtime.Task.load(this.taskOptions(runtime, settings, model, mcp), taskId);
 		} catch (error) {
 			this.log("error", `cannot resume task ${taskId}: ${describe(error)}`);
@@ -251,7 +257,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 
 	/** MCP telemetry goes to this task while it runs; afterwards it waits for the next one. */
 	private attachMcp(task: Task): void {
-		this.mcp.attach((say, message) => task.note(say, message));
+		this.mcp.attach((event) => this.sendToContextClients({ eventName: "mcpTelemetry", payload: [task.taskId, event] }));
 		void task.done?.finally(() => {
 			if (this.current === task) this.mcp.detach();
 		});
@@ -273,6 +279,14 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 
 	private broadcast(event: TaskEvent): void {
 		this.server.broadcast(event);
+	}
+
+	/**
+	 * Events only our agent has go only to runners that announced themselves with SetTaskContext:
+	 * a Roo Code runner drops (or chokes on) an event its schema does not know.
+	 */
+	private sendToContextClients(event: TaskEvent): void {
+		for (const clientId of this.contextClients) this.server.sendEvent(clientId, event);
 	}
 
 	private log(level: "debug" | "info" | "warn" | "error", message: string): void {

@@ -201,6 +201,7 @@ export class McpHub extends EventEmitter<HubEvents> {
 				...base,
 				durationMs: Date.now() - started,
 				error: clip(errorText(error)),
+				...(isTimeout(error) ? { timedOut: true } : {}),
 			});
 			throw error;
 		}
@@ -237,6 +238,7 @@ export class McpHub extends EventEmitter<HubEvents> {
 				...base,
 				durationMs: Date.now() - started,
 				error: clip(errorText(error)),
+				...(isTimeout(error) ? { timedOut: true } : {}),
 			});
 			throw error;
 		}
@@ -430,4 +432,8 @@ function errorTextOf(result: CallToolResult): string {
 
 function clip(text: string): string {
 	return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}…` : text;
+}
+
+function isTimeout(error: unknown): boolean {
+	return error instanceof McpHubError && error.code === "timeout";
 }

@@ -54,11 +54,15 @@ function toolLines(tool: McpToolInfo): string[] {
  * The system prompt section that tells the model which servers it can use, with each enabled
  * tool (name, description, arguments) and the resources. Disabled tools are left out.
  */
-export function mcpPromptSection(servers: readonly McpServerState[]): string {
+export function mcpPromptSection(servers: readonly McpServerState[], userIntent?: string): string {
 	const parts = [
 		"# MCP servers",
 		"These MCP servers are connected. Call their tools with use_mcp_tool (server_name, tool_name, arguments as a JSON object) and read their resources with access_mcp_resource (server_name, uri). Fill in a resource template's {placeholders} to get a URI.",
 	];
+	if (userIntent)
+		parts.push(
+			`The person who set up this task says the MCP servers are here to help with: ${clip(userIntent, 1_000)}`,
+		);
 	for (const server of servers) {
 		const tools = server.tools.filter((tool) => tool.enabled);
 		const section = [`## ${server.name} (${server.transport})`];

@@ -1,10 +1,9 @@
-import type { ClineSay, McpTelemetryEvent, Settings } from "@agent-evals/types";
+import type { McpTelemetryEvent, Settings } from "@agent-evals/types";
 import type { Logger } from "../log.js";
 import type { ToolDefinition } from "../tools/types.js";
 import { globalMcpConfigPath } from "./config.js";
 import { errorText } from "./errors.js";
 import type { McpHub, McpHubOptions } from "./hub.js";
-import { telemetryMessage } from "./telemetry.js";
 
 /** What a task gets from MCP: the two tools and the prompt section listing the servers. */
 export interface McpTaskExtras {
@@ -27,12 +26,13 @@ const MAX_BUFFERED = 500;
 /**
  * The agent process's MCP state: one hub, created when the first task with MCP enabled starts
  * and reconfigured (not recreated) by later tasks, so unchanged servers stay connected. Telemetry
- * goes to the attached task as UI messages; until one is attached it is buffered.
+ * goes to the attached sink (the host sends it as `mcpTelemetry` events to runners that sent
+ * SetTaskContext); until one is attached it is buffered.
  */
 export class McpRuntime {
 	private readonly options: McpRuntimeOptions;
 	private hub: McpHub | undefined;
-	private sink: ((say: ClineSay, text: string) => void) | undefined;
+	private sink: ((event: McpTelemetryEvent) => void) | undefined;
 	private readonly buffer: McpTelemetryEvent[] = [];
 
 	constructor(options: McpRuntimeOptions) {
@@ -47,7 +47,7 @@ export class McpRuntime {
 	 * Brings the hub in line with a task's settings and waits for the servers' first connection
 	 * attempts. Never throws: MCP trouble must not stop a task, which then runs without MCP tools.
 	 */
-	async prepare(settings: Settings): Promise<McpTaskExtras> {
+	async prepare(settings: Settings, context: { userIntent?: string } = {}): Promise<McpTaskExtras> {
 		if (settings.mcpEnabled === false) {
 			await this.dispose();
 			return NO_MCP;
@@ -84,12 +84,12 @@ export class McpRuntime {
 		if (connected.length === 0) return NO_MCP;
 		return {
 			tools: createMcpTools(this.hub, { approveAll: settings.alwaysAllowMcp !== false }),
-			promptSections: [mcpPromptSection(connected)],
+			promptSections: [mcpPromptSection(connected, context.userIntent)],
 		};
 	}
 
 	/** Sends telemetry to a task from now on, starting with what was buffered. */
-	attach(sink: (say: ClineSay, text: string) => void): void {
+	attach(sink: (event: McpTelemetryEvent) => void): void {
 		this.sink = sink;
 		for (const event of this.buffer.splice(0)) this.deliver(event);
 	}
@@ -116,9 +116,8 @@ export class McpRuntime {
 	}
 
 	private deliver(event: McpTelemetryEvent): void {
-		const { say, text } = telemetryMessage(event);
 		try {
-			this.sink?.(say, text);
+			this.sink?.(event);
 		} catch (error) {
 			this.options.log.log("error", `mcp: forwarding telemetry: ${errorText(error)}`);
 		}

@@ -1,13 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type {
-	ClineMessage,
-	ClineSay,
-	Settings,
-	TaskContext,
-	TaskEvent,
-	TokenUsage,
-	ToolUsage,
-} from "@agent-evals/types";
+import type { ClineMessage, Settings, TaskContext, TaskEvent, TokenUsage, ToolUsage } from "@agent-evals/types";
 import { type AssistantContent, type ModelMessage, streamText, type ToolSet, type UserContent } from "ai";
 import { limitsFrom, type TaskLimits } from "../config/defaults.js";
 import type { Logger } from "../log.js";
@@ -228,9 +220,6 @@ export class Task {
 	}
 
 	/** Adds a message from outside the loop (MCP telemetry) to the transcript and the event stream. */
-	note(say: ClineSay, text: string): void {
-		this.ui.say(say, text);
-	}
 
 	get isRunning(): boolean {
 		return this.status === "running";
@@ -431,6 +420,13 @@ export class Task {
 				break;
 			case "attempt_completion":
 				break;
+			case "use_mcp_tool":
+			case "access_mcp_resource":
+				// Roo Code's transcript of an MCP call: the request, then that it started; the
+				// result text follows as mcp_server_response.
+				this.ui.ask("use_mcp_server", JSON.stringify(mcpServerUse(call.toolName, input)));
+				this.ui.say("mcp_server_request_started", "");
+				break;
 			default:
 				this.ui.ask("tool", JSON.stringify(toolSummary(call.toolName, input)));
 		}
@@ -457,6 +453,9 @@ export class Task {
 		this.commandAbort = undefined;
 		if (outputTs !== undefined) this.ui.update(outputTs, { text: output, partial: false });
 		if (call.toolName === "ask_followup_question") this.ui.say("user_feedback", result.output);
+		if (call.toolName === "use_mcp_tool" || call.toolName === "access_mcp_resource") {
+			this.ui.say("mcp_server_response", result.ok ? result.output : `Error:\n${result.output}`);
+		}
 		if (result.completion !== undefined) this.ui.say("completion_result", result.completion);
 		if (!result.ok) {
 			counts.failures++;
@@ -573,6 +572,18 @@ function assistantMessage(turn: ModelTurn): ModelMessage {
 }
 
 /** What the UI shows of a tool call: the small arguments, not whole file contents. */
+/** The `use_mcp_server` ask as Roo Code writes it: the arguments as JSON text. */
+function mcpServerUse(tool: "use_mcp_tool" | "access_mcp_resource", input: Record<string, unknown>) {
+	const args = input.arguments;
+	return {
+		type: tool,
+		serverName: input.server_name,
+		...(tool === "use_mcp_tool"
+			? { toolName: input.tool_name, arguments: typeof args === "string" ? args : JSON.stringify(args ?? {}) }
+			: { uri: input.uri }),
+	};
+}
+
 function toolSummary(tool: string, input: Record<string, unknown>): Record<string, unknown> {
 	const summary: Record<string, unknown> = { tool };
 	for (const [key, value] of Object.entries(input)) {

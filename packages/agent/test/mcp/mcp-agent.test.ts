@@ -41,17 +41,25 @@ function childrenOf(pid: number): number[] {
 	return children;
 }
 
-function telemetryOf(events: TaskEvent[]): { say: string | undefined; event: McpTelemetryEvent }[] {
+/** Our telemetry: `mcpTelemetry` events, which reach only a runner that sent SetTaskContext. */
+function telemetryOf(events: TaskEvent[]): { event: McpTelemetryEvent }[] {
+	return events.flatMap((event) =>
+		event.eventName === "mcpTelemetry" ? [{ event: mcpTelemetryEventSchema.parse(event.payload[1]) }] : [],
+	);
+}
+
+/** The MCP part of the transcript, as Roo Code writes it: [kind, text]. */
+function mcpTranscript(events: TaskEvent[]): [string, string][] {
 	return messagesOf(events)
+		.filter((message) => message.action === "created")
+		.map((message) => message.message)
 		.filter(
 			(message) =>
-				message.action === "created" &&
-				(message.message.say === "mcp_server_request_started" || message.message.say === "mcp_server_response"),
+				message.ask === "use_mcp_server" ||
+				message.say === "mcp_server_request_started" ||
+				message.say === "mcp_server_response",
 		)
-		.map((message) => ({
-			say: message.message.say,
-			event: mcpTelemetryEventSchema.parse(JSON.parse(message.message.text ?? "")),
-		}));
+		.map((message) => [message.ask ?? message.say ?? "", message.text ?? ""]);
 }
 
 describe("evals-agent with MCP servers, over IPC", () => {
@@ -68,6 +76,11 @@ describe("evals-agent with MCP servers, over IPC", () => {
 		const agent = startAgent({ workspace, home });
 		agents.push(agent);
 		const { client, events } = await connect(agent.socket);
+		client.sendCommand({
+			commandName: "SetTaskContext",
+			data: { taskId: 1, rooTaskId: "pending", runId: 1, mcpServer: "everything", userIntent: "echo things" },
+		});
+		await waitForEvent(events, (event) => event.eventName === "taskContextConfirmation", 5_000, "the confirmation");
 
 		client.sendCommand({
 			commandName: "StartNewTask",
@@ -120,9 +133,28 @@ describe("evals-agent with MCP servers, over IPC", () => {
 		const failures = events.filter((event) => event.eventName === "taskToolFailed").map((event) => event.payload);
 		expect(failures).toEqual([[taskId, "use_mcp_tool", "No connection found for server: nowhere"]]);
 
+		// Roo Code's meaning of the messages: the request, that it started, the result text.
+		const transcript = mcpTranscript(events);
+		expect(transcript.map(([kind]) => kind)).toEqual(
+			Array.from({ length: 4 }, () => ["use_mcp_server", "mcp_server_request_started", "mcp_server_response"]).flat(),
+		);
+		expect(JSON.parse(transcript[0]?.[1] ?? "")).toEqual({
+			type: "use_mcp_tool",
+			serverName: "everything",
+			toolName: "echo",
+			arguments: '{"message":"from stdio"}',
+		});
+		expect(transcript[2]?.[1]).toContain("Echo: from stdio");
+		expect(transcript[5]?.[1]).toContain("The sum of 1 and 2 is 3.");
+		expect(JSON.parse(transcript[6]?.[1] ?? "")).toEqual({
+			type: "access_mcp_resource",
+			serverName: "everything",
+			uri: "demo://resource/static/document/architecture.md",
+		});
+		expect(transcript[11]?.[1]).toBe("Error:\nNo connection found for server: nowhere");
+
 		const telemetry = telemetryOf(events);
-		const summary = telemetry.map(({ say, event }) => [
-			say,
+		const summary = telemetry.map(({ event }) => [
 			event.type,
 			event.server,
 			event.source,
@@ -131,44 +163,23 @@ describe("evals-agent with MCP servers, over IPC", () => {
 		]);
 		expect(summary).toEqual(
 			expect.arrayContaining([
-				["mcp_server_response", "mcp:connection:start", "everything", "settings", "stdio", undefined],
-				["mcp_server_response", "mcp:connection:established", "everything", "settings", "stdio", undefined],
-				["mcp_server_response", "mcp:connection:start", "everything-http", "global", "streamable-http", undefined],
-				[
-					"mcp_server_response",
-					"mcp:connection:established",
-					"everything-http",
-					"global",
-					"streamable-http",
-					undefined,
-				],
-				["mcp_server_response", "mcp:connection:error", "broken", "settings", undefined, undefined],
+				["mcp:connection:start", "everything", "settings", "stdio", undefined],
+				["mcp:connection:established", "everything", "settings", "stdio", undefined],
+				["mcp:connection:start", "everything-http", "global", "streamable-http", undefined],
+				["mcp:connection:established", "everything-http", "global", "streamable-http", undefined],
+				["mcp:connection:error", "broken", "settings", undefined, undefined],
 			]),
 		);
 		// Calls, in the order the model made them.
-		expect(summary.filter(([, type]) => !String(type).startsWith("mcp:connection"))).toEqual([
-			["mcp_server_request_started", "mcp:tool:start", "everything", "settings", "stdio", "echo"],
-			["mcp_server_response", "mcp:tool:success", "everything", "settings", "stdio", "echo"],
-			["mcp_server_request_started", "mcp:tool:start", "everything-http", "global", "streamable-http", "get-sum"],
-			["mcp_server_response", "mcp:tool:success", "everything-http", "global", "streamable-http", "get-sum"],
-			[
-				"mcp_server_request_started",
-				"mcp:resource:start",
-				"everything",
-				"settings",
-				"stdio",
-				"demo://resource/static/document/architecture.md",
-			],
-			[
-				"mcp_server_response",
-				"mcp:resource:success",
-				"everything",
-				"settings",
-				"stdio",
-				"demo://resource/static/document/architecture.md",
-			],
-			["mcp_server_request_started", "mcp:tool:start", "nowhere", undefined, undefined, "echo"],
-			["mcp_server_response", "mcp:tool:error", "nowhere", undefined, undefined, "echo"],
+		expect(summary.filter(([type]) => !String(type).startsWith("mcp:connection"))).toEqual([
+			["mcp:tool:start", "everything", "settings", "stdio", "echo"],
+			["mcp:tool:success", "everything", "settings", "stdio", "echo"],
+			["mcp:tool:start", "everything-http", "global", "streamable-http", "get-sum"],
+			["mcp:tool:success", "everything-http", "global", "streamable-http", "get-sum"],
+			["mcp:resource:start", "everything", "settings", "stdio", "demo://resource/static/document/architecture.md"],
+			["mcp:resource:success", "everything", "settings", "stdio", "demo://resource/static/document/architecture.md"],
+			["mcp:tool:start", "nowhere", undefined, undefined, "echo"],
+			["mcp:tool:error", "nowhere", undefined, undefined, "echo"],
 		]);
 		const broken = telemetry.find(({ event }) => event.server === "broken")?.event;
 		expect(broken?.error).toBe(

@@ -313,6 +313,9 @@ describe("use_mcp_tool and access_mcp_resource", () => {
 		expect(prompt).not.toContain("- crash");
 		expect(prompt).toContain("- fixture://items/{id} (item): An item by id.");
 		expect(prompt).toContain("- fixture://readme (readme, text/plain): A short text.");
+		expect(prompt).not.toContain("here to help with");
+		const withIntent = mcpPromptSection(hub.connectedServers(), "look up  the\nAPI docs");
+		expect(withIntent).toContain("the MCP servers are here to help with: look up the API docs");
 	});
 });
 

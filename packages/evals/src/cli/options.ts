@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { languageSchema, type RunConfig, runConfigSchema } from "@agent-evals/types";
 import { InvalidArgumentError } from "commander";
 import { UsageError } from "./errors.js";
@@ -49,6 +51,47 @@ export function runId(value: string): number {
 	return id;
 }
 
+/**
+ * `--mcp-config FILE` (an mcp.json), `--mcp-server`, `--user-intent`, `--mcp-ab`: the run's MCP
+ * part, or undefined without a config. The other three need the config.
+ */
+export function mcpFromFlags(flags: Record<string, unknown>): unknown {
+	const file = flags.mcpConfig as string | undefined;
+	if (file === undefined) {
+		for (const [flag, key] of [
+			["--mcp-server", "mcpServer"],
+			["--user-intent", "userIntent"],
+			["--mcp-ab", "mcpAb"],
+		] as const) {
+			if (flags[key] !== undefined)
+				throw new UsageError(`${flag} needs --mcp-config FILE (an mcp.json with the servers).`);
+		}
+		return undefined;
+	}
+	const path = resolve(file);
+	let text: string;
+	try {
+		text = readFileSync(path, "utf8");
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new UsageError(
+			`Cannot read the MCP config ${path}: ${code === "ENOENT" ? "no such file" : (error as Error).message}.`,
+		);
+	}
+	let config: unknown;
+	try {
+		config = JSON.parse(text);
+	} catch (error) {
+		throw new UsageError(`The MCP config ${path} is not valid JSON: ${(error as Error).message}.`);
+	}
+	return {
+		config,
+		servers: flags.mcpServer,
+		userIntent: flags.userIntent,
+		ab: Boolean(flags.mcpAb),
+	};
+}
+
 /** The run command's flags, checked against the same schema the HTTP API uses. */
 export function runConfigFrom(flags: Record<string, unknown>): RunConfig {
 	const parsed = runConfigSchema.safeParse({
@@ -66,6 +109,7 @@ export function runConfigFrom(flags: Record<string, unknown>): RunConfig {
 		commandTimeoutSeconds: flags.commandTimeout,
 		description: flags.description,
 		name: flags.name,
+		mcp: mcpFromFlags(flags),
 	});
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];

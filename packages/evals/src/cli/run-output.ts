@@ -28,7 +28,8 @@ export async function followSignals<T>(cancel: () => void, work: () => Promise<T
 }
 
 export type ReportOutput =
-	| { json: RunReport }
+	/** One run's report, or a group's as `{"runs": [...]}` (an MCP A/B). */
+	| { json: RunReport | { runs: RunReport[] } }
 	| {
 			text: string;
 			runId: number;

@@ -82,6 +82,16 @@ export const runs = pgTable(
 		/** Suite path or name. */
 		suite: text("suite").notNull(),
 		settings: jsonb("settings").$type<StoredSettings>().notNull().default({}),
+		/** The MCP servers the agent is given, comma-separated (upstream's column); null: none. */
+		mcpServer: text("mcp_server"),
+		/** Their configs (`mcpServers` of an mcp.json), secrets masked; `${env:NAME}` kept as written. */
+		mcpConfig: jsonb("mcp_config").$type<Record<string, unknown>>(),
+		/** What the MCP server is supposed to help with, in the user's words. */
+		userIntent: text("user_intent"),
+		/** Runs made together to be compared (an MCP A/B): the id of the group's first run. */
+		groupId: integer("group_id"),
+		/** This run's arm in its group: "mcp" or "baseline". */
+		arm: text("arm"),
 		contextWindow: integer("context_window"),
 		/** USD per million tokens. */
 		inputPrice: real("input_price"),
@@ -184,7 +194,133 @@ export const taskEvents = pgTable(
 	(t) => [index("task_events_run_id_id_idx").on(t.runId, t.id), index("task_events_task_id_idx").on(t.taskId)],
 );
 
-export const schema = { runs, tasks, taskMetrics, toolErrors, taskEvents };
+// ------------------------------------------------------------------------------------------ MCP
+// What the agent did with MCP servers, recorded by the runner from the agent's events (any
+// server, any agent that speaks the protocol). Upstream's table and column names, plus ours.
+
+export const mcpConnectionEventTypes = ["start", "established", "error"] as const;
+export const mcpCallEventTypes = ["start", "success", "error"] as const;
+
+export const mcpConnectionEvents = pgTable(
+	"mcp_connection_events",
+	{
+		id: serial("id").primaryKey(),
+		runId: integer("run_id")
+			.notNull()
+			.references(() => runs.id, { onDelete: "cascade" }),
+		taskId: integer("task_id").references(() => tasks.id, { onDelete: "cascade" }),
+		serverName: text("server_name").notNull(),
+		eventType: text("event_type").$type<(typeof mcpConnectionEventTypes)[number]>().notNull(),
+		/** Where the server's config came from: global, project or settings. */
+		source: text("source"),
+		transport: text("transport"),
+		/** Connection attempt since the last established one (1 = first try). */
+		attempt: integer("attempt"),
+		durationMs: integer("duration_ms"),
+		errorMessage: text("error_message"),
+		/** When it happened (the agent's clock). */
+		occurredAt: at("occurred_at").notNull(),
+		createdAt: createdAt(),
+	},
+	(t) => [
+		index("mcp_connection_events_run_id_idx").on(t.runId),
+		index("mcp_connection_events_task_id_idx").on(t.taskId),
+	],
+);
+
+export const mcpResourceEvents = pgTable(
+	"mcp_resource_events",
+	{
+		id: serial("id").primaryKey(),
+		runId: integer("run_id")
+			.notNull()
+			.references(() => runs.id, { onDelete: "cascade" }),
+		taskId: integer("task_id").references(() => tasks.id, { onDelete: "cascade" }),
+		serverName: text("server_name").notNull(),
+		uri: text("uri").notNull(),
+		eventType: text("event_type").$type<(typeof mcpCallEventTypes)[number]>().notNull(),
+		durationMs: integer("duration_ms"),
+		responseSize: integer("response_size"),
+		errorMessage: text("error_message"),
+		occurredAt: at("occurred_at").notNull(),
+		createdAt: createdAt(),
+	},
+	(t) => [index("mcp_resource_events_run_id_idx").on(t.runId), index("mcp_resource_events_task_id_idx").on(t.taskId)],
+);
+
+/** One row per task of a run that had MCP servers: how the task used them, and whether it passed. */
+export const mcpRetrievalBenchmarks = pgTable(
+	"mcp_retrieval_benchmarks",
+	{
+		id: serial("id").primaryKey(),
+		runId: integer("run_id")
+			.notNull()
+			.references(() => runs.id, { onDelete: "cascade" }),
+		taskId: integer("task_id")
+			.notNull()
+			.references(() => tasks.id, { onDelete: "cascade" }),
+		/** The run's MCP servers, comma-separated (upstream: one server). */
+		mcpServerName: text("mcp_server_name").notNull(),
+		userIntent: text("user_intent"),
+		/** Agent turns (model requests) of the task. */
+		totalSteps: integer("total_steps").notNull().default(0),
+		mcpCallCount: integer("mcp_call_count").notNull().default(0),
+		/** Whether the final tests passed; null until the task has a verdict. */
+		codeExecutionSuccess: boolean("code_execution_success"),
+		errorCount: integer("error_count").notNull().default(0),
+		createdAt: createdAt(),
+	},
+	(t) => [
+		unique("mcp_retrieval_benchmarks_task_unique").on(t.taskId),
+		index("mcp_retrieval_benchmarks_run_id_idx").on(t.runId),
+	],
+);
+
+/** Every MCP call (tool or resource) of a task, in order. */
+export const mcpRetrievalCalls = pgTable(
+	"mcp_retrieval_calls",
+	{
+		id: serial("id").primaryKey(),
+		benchmarkId: integer("benchmark_id")
+			.notNull()
+			.references(() => mcpRetrievalBenchmarks.id, { onDelete: "cascade" }),
+		/** The agent turn during which the call was made (1 = the first model request). */
+		stepNumber: integer("step_number").notNull(),
+		serverName: text("server_name").notNull(),
+		kind: text("kind").$type<"tool" | "resource">().notNull(),
+		toolName: text("tool_name"),
+		uri: text("uri"),
+		/** The arguments (tool) or `{uri}` (resource), capped; the size is the full size. */
+		request: jsonb("request").$type<unknown>(),
+		requestSize: integer("request_size"),
+		/** The result text as the agent saw it, capped; the size is the full size. */
+		response: jsonb("response").$type<unknown>(),
+		responseSize: integer("response_size"),
+		durationMs: integer("duration_ms"),
+		errorMessage: text("error_message"),
+		timedOut: boolean("timed_out").notNull().default(false),
+		timeoutMs: integer("timeout_ms"),
+		/** Where the server's config came from (global, project, settings). */
+		source: text("source"),
+		/** `ts` of the transcript message that carries the response (joins a call to the transcript). */
+		messageTs: bigint("message_ts", { mode: "number" }),
+		startedAt: at("started_at"),
+		createdAt: createdAt(),
+	},
+	(t) => [index("mcp_retrieval_calls_benchmark_id_idx").on(t.benchmarkId)],
+);
+
+export const schema = {
+	runs,
+	tasks,
+	taskMetrics,
+	toolErrors,
+	taskEvents,
+	mcpConnectionEvents,
+	mcpResourceEvents,
+	mcpRetrievalBenchmarks,
+	mcpRetrievalCalls,
+};
 export type Schema = typeof schema;
 
 export type Run = typeof runs.$inferSelect;
@@ -196,4 +332,11 @@ export type NewTaskMetrics = typeof taskMetrics.$inferInsert;
 export type ToolError = typeof toolErrors.$inferSelect;
 export type NewToolError = typeof toolErrors.$inferInsert;
 export type TaskEventRow = typeof taskEvents.$inferSelect;
+export type McpConnectionEvent = typeof mcpConnectionEvents.$inferSelect;
+export type NewMcpConnectionEvent = typeof mcpConnectionEvents.$inferInsert;
+export type McpResourceEvent = typeof mcpResourceEvents.$inferSelect;
+export type NewMcpResourceEvent = typeof mcpResourceEvents.$inferInsert;
+export type McpRetrievalBenchmark = typeof mcpRetrievalBenchmarks.$inferSelect;
+export type McpRetrievalCall = typeof mcpRetrievalCalls.$inferSelect;
+export type NewMcpRetrievalCall = typeof mcpRetrievalCalls.$inferInsert;
 export type NewTaskEventRow = typeof taskEvents.$inferInsert;

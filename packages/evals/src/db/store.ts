@@ -1,11 +1,13 @@
 import type { Database, Db } from "./client.js";
 import { EventQueries } from "./queries/events.js";
+import { McpQueries } from "./queries/mcp.js";
 import { MetricsQueries } from "./queries/metrics.js";
 import { RunQueries } from "./queries/runs.js";
 import { TaskQueries } from "./queries/tasks.js";
 import { ToolErrorQueries } from "./queries/tool-errors.js";
 
 export type { ListTaskEventsOptions } from "./queries/events.js";
+export type { BenchmarkTotals, McpServerStats } from "./queries/mcp.js";
 export { type TaskMetricsInput, ZERO_METRICS } from "./queries/metrics.js";
 export type { CreateRunInput, FinalRunStatus, ListRunsOptions, RunPatch } from "./queries/runs.js";
 export type { ListTasksOptions, TaskKey, TaskPatch } from "./queries/tasks.js";
@@ -23,6 +25,7 @@ export class Store {
 	readonly metrics: MetricsQueries;
 	readonly events: EventQueries;
 	readonly toolErrors: ToolErrorQueries;
+	readonly mcp: McpQueries;
 
 	constructor(database: Database | Db) {
 		const db = "kind" in database ? database.db : database;
@@ -30,6 +33,7 @@ export class Store {
 		this.metrics = new MetricsQueries(db);
 		this.events = new EventQueries(db);
 		this.toolErrors = new ToolErrorQueries(db);
+		this.mcp = new McpQueries(db);
 		this.tasks = new TaskQueries(db, { events: this.events, toolErrors: this.toolErrors });
 	}
 }

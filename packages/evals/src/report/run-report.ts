@@ -29,6 +29,17 @@ export async function loadRunReport(
 	return data;
 }
 
+/** The reports of runs that just finished (they cannot vanish in between: that would be a bug). */
+export async function loadRunReports(store: Store, runs: Array<{ id: number }>): Promise<RunReportData[]> {
+	const reports: RunReportData[] = [];
+	for (const run of runs) {
+		const report = await loadRunReport(store, run.id);
+		if (!report) throw new Error(`Run ${run.id} vanished before its report was read.`);
+		reports.push(report);
+	}
+	return reports;
+}
+
 /** The JSON of `evals run --json`, `evals show --json` and the `json` export. */
 export function runReportJson({ run, tasks }: RunReportData): RunReport {
 	return {

@@ -110,7 +110,7 @@ export class TaskTracker {
 
 export interface DriveOptions {
 	/** Our SetTaskContext; a Roo Code agent ignores it. */
-	context: { taskId: number; runId: number; agentTaskId?: string };
+	context: { taskId: number; runId: number; agentTaskId?: string; mcpServer?: string; userIntent?: string };
 	settings: Settings;
 	prompt: string;
 	timeoutMs: number;
@@ -153,7 +153,13 @@ async function setContext(client: IpcClient, context: DriveOptions["context"]): 
 	});
 	client.sendCommand({
 		commandName: "SetTaskContext",
-		data: { taskId: context.taskId, rooTaskId: context.agentTaskId ?? "pending", runId: context.runId },
+		data: {
+			taskId: context.taskId,
+			rooTaskId: context.agentTaskId ?? "pending",
+			runId: context.runId,
+			...(context.mcpServer ? { mcpServer: context.mcpServer } : {}),
+			...(context.userIntent ? { userIntent: context.userIntent } : {}),
+		},
 	});
 	await confirmed;
 }

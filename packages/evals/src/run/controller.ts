@@ -8,6 +8,7 @@ import type { Run, Task } from "../db/schema.js";
 import type { Store } from "../db/store.js";
 import { loadSuite } from "../exercises/load.js";
 import type { Exercise, Suite } from "../exercises/types.js";
+import { type RunMcpServers, runMcpServers } from "../mcp/run-servers.js";
 import { getSandbox } from "../sandbox/registry.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import type { AgentAdapter } from "./agents/adapter.js";
@@ -40,6 +41,7 @@ interface RunScope {
 	abort: AbortController;
 	notes: RunNotes;
 	queuedAt: number;
+	mcpServers: RunMcpServers | undefined;
 }
 
 /**
@@ -65,40 +67,82 @@ export class Controller {
 	 * controller died: tasks it left running start again; finished ones are never re-run.
 	 */
 	async execute(runId: number, hooks: { signal?: AbortSignal } = {}): Promise<Run> {
-		const { store } = this.options;
-		const run = await store.runs.get(runId);
+		const [run] = await this.executeGroup([runId], hooks);
 		if (!run) throw new RunStateError(`There is no run ${runId}.`);
-		if (isFinalRunStatus(run.status) && (await store.tasks.unfinished(runId)).length === 0) return run;
-		await this.liveness.ensureNotBusy(run);
-		const abort = new AbortController();
-		this.running.set(runId, abort);
-		const onOuterAbort = () => abort.abort();
-		hooks.signal?.addEventListener("abort", onOuterAbort, { once: true });
-		const notes = new RunNotes(runId, (message) => this.log(message));
-		const stopWatching = this.liveness.watch(runId, notes, () => {
-			this.log(`run ${runId}: cancel requested`);
-			abort.abort();
-		});
+		return run;
+	}
+
+	/**
+	 * Executes runs made to be compared (an MCP A/B) in one queue, their tasks interleaved so
+	 * that load and time of day weigh on every run alike. Each run keeps its own cancel, notes and
+	 * totals. Returns the runs as finished, in the order given.
+	 */
+	async executeGroup(runIds: number[], hooks: { signal?: AbortSignal } = {}): Promise<Run[]> {
+		const { store } = this.options;
+		const runs: Run[] = [];
+		for (const id of runIds) {
+			const run = await store.runs.get(id);
+			if (!run) throw new RunStateError(`There is no run ${id}.`);
+			runs.push(run);
+		}
+		const active: Run[] = [];
+		for (const run of runs) {
+			if (isFinalRunStatus(run.status) && (await store.tasks.unfinished(run.id)).length === 0) continue;
+			await this.liveness.ensureNotBusy(run);
+			active.push(run);
+		}
+		if (active.length === 0) return runs;
+		const executions = active.map((run) => this.begin(run, hooks.signal));
 		try {
-			const scope = await this.prepare(run, abort, notes);
-			const queue = new PQueue({ concurrency: run.concurrency });
-			for (const task of await store.tasks.unfinished(runId)) {
-				void queue.add(() => this.runWithRetries(task, scope));
-			}
+			const scopes: RunScope[] = [];
+			for (const execution of executions)
+				scopes.push(await this.prepare(execution.run, execution.abort, execution.notes));
+			const queue = new PQueue({ concurrency: Math.max(...scopes.map((scope) => scope.run.concurrency)) });
+			const lists = await Promise.all(
+				scopes.map(async (scope) => (await store.tasks.unfinished(scope.run.id)).map((task) => ({ task, scope }))),
+			);
+			for (const { task, scope } of interleave(lists)) void queue.add(() => this.runWithRetries(task, scope));
 			await queue.onIdle();
-			const latest = await store.runs.get(runId);
-			const cancelled = abort.signal.aborted || latest?.status === "cancelled";
-			return await store.runs.finish(runId, cancelled ? "cancelled" : "completed", notes.list());
+			const finished = new Map<number, Run>();
+			for (const { run, abort, notes } of executions) {
+				const latest = await store.runs.get(run.id);
+				const cancelled = abort.signal.aborted || latest?.status === "cancelled";
+				finished.set(run.id, await store.runs.finish(run.id, cancelled ? "cancelled" : "completed", notes.list()));
+			}
+			return runs.map((run) => finished.get(run.id) ?? run);
 		} catch (error) {
-			if (await store.runs.get(runId)) {
-				await store.runs.finish(runId, "failed", notes.list()).catch(notes.catcher("marking the run failed"));
+			for (const { run, notes } of executions) {
+				if (await store.runs.get(run.id)) {
+					await store.runs.finish(run.id, "failed", notes.list()).catch(notes.catcher("marking the run failed"));
+				}
 			}
 			throw error;
 		} finally {
-			stopWatching();
-			hooks.signal?.removeEventListener("abort", onOuterAbort);
-			this.running.delete(runId);
+			for (const execution of executions) execution.end();
 		}
+	}
+
+	/** Registers a run as executing here: its abort (linked to `outer`), notes and liveness. */
+	private begin(run: Run, outer: AbortSignal | undefined) {
+		const abort = new AbortController();
+		this.running.set(run.id, abort);
+		const onOuterAbort = () => abort.abort();
+		outer?.addEventListener("abort", onOuterAbort, { once: true });
+		const notes = new RunNotes(run.id, (message) => this.log(message));
+		const stopWatching = this.liveness.watch(run.id, notes, () => {
+			this.log(`run ${run.id}: cancel requested`);
+			abort.abort();
+		});
+		return {
+			run,
+			abort,
+			notes,
+			end: () => {
+				stopWatching();
+				outer?.removeEventListener("abort", onOuterAbort);
+				this.running.delete(run.id);
+			},
+		};
 	}
 
 	/** Loads what the run's tasks need and marks the run running under this process. */
@@ -107,6 +151,7 @@ export class Controller {
 		const suite = await loadSuite(run.suite);
 		const adapter = getAgentAdapter(run.agent);
 		const sandbox = getSandbox(run.sandbox);
+		const mcpServers = runMcpServers(run);
 		const workRoot = join(this.options.evalsHome, "work");
 		await mkdir(workRoot, { recursive: true });
 		const released = await store.tasks.releaseInterrupted(run.id);
@@ -119,7 +164,7 @@ export class Controller {
 			controllerHost: hostname(),
 		});
 		if (!current) throw new RunStateError(`Run ${run.id} was deleted while starting.`);
-		return { run: current, suite, adapter, sandbox, workRoot, abort, notes, queuedAt: Date.now() };
+		return { run: current, suite, adapter, sandbox, workRoot, abort, notes, queuedAt: Date.now(), mcpServers };
 	}
 
 	/**
@@ -239,6 +284,7 @@ export class Controller {
 			signal,
 			log: (message) => this.log(`run ${run.id} task ${task.id}: ${message}`),
 			notes: scope.notes,
+			mcpServers: scope.mcpServers,
 			keepWorkspace: this.options.keepWorkspaces,
 			env: this.options.env,
 		});
@@ -247,6 +293,19 @@ export class Controller {
 	private log(message: string): void {
 		this.options.log?.(message);
 	}
+}
+
+/** Round-robin over lists: the first of each, then the second of each, … */
+export function interleave<T>(lists: T[][]): T[] {
+	const out: T[] = [];
+	const longest = Math.max(0, ...lists.map((list) => list.length));
+	for (let i = 0; i < longest; i++) {
+		for (const list of lists) {
+			const item = list[i];
+			if (item !== undefined) out.push(item);
+		}
+	}
+	return out;
 }
 
 function shouldRetry(outcome: TaskOutcome, attempts: number, signal: AbortSignal): boolean {

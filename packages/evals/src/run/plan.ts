@@ -4,6 +4,7 @@ import type { Store } from "../db/store.js";
 import { loadSuite } from "../exercises/load.js";
 import { selectExercises } from "../exercises/select.js";
 import { type Exercise, type Language, type Suite, SuiteLoadError, UnknownExerciseError } from "../exercises/types.js";
+import { maskRunMcpServers, type ResolvedRunMcp, rememberRunMcpServers, resolveRunMcp } from "../mcp/run-servers.js";
 import { getSandbox } from "../sandbox/registry.js";
 import { getAgentAdapter } from "./agents/registry.js";
 import { bundledSuitePath } from "./defaults.js";
@@ -14,13 +15,15 @@ export interface PlannedRun {
 	run: Run;
 	tasks: Task[];
 	suite: Suite;
+	/** With `mcp.ab`: the baseline arm, the same tasks without any MCP server. */
+	baseline?: { run: Run; tasks: Task[] };
 }
 
 /**
  * The checks that need nothing but the config: the model, the agent and the sandbox must be
  * ones we know. The CLI and the API make them before touching the store.
  */
-export function checkRunConfig(config: Pick<RunConfig, "model" | "agent" | "sandbox">): void {
+export function checkRunConfig(config: Pick<RunConfig, "model" | "agent" | "sandbox" | "mcp">): void {
 	try {
 		parseModelSpec(config.model);
 		getAgentAdapter(config.agent);
@@ -28,6 +31,7 @@ export function checkRunConfig(config: Pick<RunConfig, "model" | "agent" | "sand
 	} catch (error) {
 		throw new RunConfigError(error instanceof Error ? error.message : String(error));
 	}
+	if (config.mcp) resolveRunMcp(config.mcp);
 }
 
 /** Errors that mean the config asks for something impossible: the caller's mistake, not ours. */
@@ -37,10 +41,13 @@ export function isRunConfigMistake(error: unknown): error is Error {
 
 /**
  * Chooses the exercises, checks that the agent can run here, and stores the run with one task
- * per (exercise, iteration).
+ * per (exercise, iteration). With MCP servers, their config is stored with secrets masked (this
+ * process keeps the real one); with `mcp.ab`, a baseline run over the same tasks is stored too,
+ * and the two are linked as a group.
  */
 export async function createRun(store: Store, config: RunConfig): Promise<PlannedRun> {
 	checkRunConfig(config);
+	const mcp = config.mcp ? resolveRunMcp(config.mcp) : undefined;
 	const spec = parseModelSpec(config.model);
 	const adapter = getAgentAdapter(config.agent);
 	const suite = await loadSuite(config.suite ?? bundledSuitePath());
@@ -49,7 +56,7 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 	const unavailable = await adapter.unavailableReason();
 	if (unavailable) throw new RunConfigError(`The ${adapter.name} agent cannot run here: ${unavailable}`);
 	const settings: Settings = { ...config.settings, ...spec.settings };
-	const run = await store.runs.create({
+	const base = {
 		model: config.model,
 		provider: spec.provider,
 		name: config.name ?? null,
@@ -63,7 +70,7 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 		commandTimeout: config.commandTimeoutSeconds,
 		iterations: config.iterations,
 		...modelPricing(spec),
-	});
+	};
 	const keys = exercises.flatMap((exercise) =>
 		Array.from({ length: config.iterations }, (_, i) => ({
 			language: exercise.language,
@@ -71,8 +78,22 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 			iteration: i + 1,
 		})),
 	);
+	let run = await store.runs.create({ ...base, ...(mcp ? mcpColumns(mcp) : {}) });
+	if (mcp) rememberRunMcpServers(run.id, mcp.servers);
 	const tasks = await store.tasks.create(run.id, keys);
-	return { run, tasks, suite };
+	if (!mcp?.ab) return { run, tasks, suite };
+	const baselineRun = await store.runs.create({ ...base, groupId: run.id, arm: "baseline" });
+	run = (await store.runs.update(run.id, { groupId: run.id, arm: "mcp" })) ?? run;
+	const baselineTasks = await store.tasks.create(baselineRun.id, keys);
+	return { run, tasks, suite, baseline: { run: baselineRun, tasks: baselineTasks } };
+}
+
+function mcpColumns(mcp: ResolvedRunMcp) {
+	return {
+		mcpServer: mcp.names.join(","),
+		mcpConfig: maskRunMcpServers(mcp.servers),
+		userIntent: mcp.userIntent,
+	};
 }
 
 /** The exercises a run config asks for; without any filter, the suite's smoke selection. */

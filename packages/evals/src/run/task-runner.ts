@@ -8,6 +8,8 @@ import type { Exercise } from "../exercises/types.js";
 import { prepareReference, prepareWorkspace } from "../exercises/workspace.js";
 import { gradeExercise } from "../grading/grade.js";
 import { type AgentOutcome, type Score, score, type TaskFacts } from "../grading/score.js";
+import { McpRecorder } from "../mcp/recorder.js";
+import type { RunMcpServers } from "../mcp/run-servers.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import {
 	type AgentSession,
@@ -43,6 +45,8 @@ export interface TaskRunContext {
 	log: (message: string) => void;
 	/** Where failed writes are kept so they reach the run's notes. */
 	notes: RunNotes;
+	/** The run's MCP servers (with any literal secrets), given to the agent as its only ones. */
+	mcpServers?: RunMcpServers;
 	keepWorkspace?: boolean;
 	env?: NodeJS.ProcessEnv;
 }
@@ -95,6 +99,7 @@ class TaskAttempt {
 	private readonly timings: PhaseTimings = {};
 	private readonly recorder: EventRecorder;
 	private readonly tracker: TaskTracker;
+	private readonly mcp: McpRecorder;
 	private dir: string | undefined;
 	/** StartNewTask's configuration: the run's settings, plus the reference folder for the oracle. */
 	private settings: Settings = {};
@@ -107,6 +112,12 @@ class TaskAttempt {
 		this.number = task.attempt + 1;
 		const { store, run, notes } = ctx;
 		this.recorder = new EventRecorder(store, ctx.bus, run.id, task.id, notes);
+		this.mcp = new McpRecorder(store, notes, {
+			runId: run.id,
+			taskId: task.id,
+			servers: run.mcpServer,
+			userIntent: run.userIntent,
+		});
 		this.tracker = new TaskTracker({
 			onAgentTaskId: (id) =>
 				void store.tasks
@@ -138,6 +149,7 @@ class TaskAttempt {
 			error: null,
 			queueWaitMs: this.task.queueWaitMs ?? Math.max(0, began - (run.startedAt?.getTime() ?? began)),
 		});
+		await this.mcp.begin().catch(this.ctx.notes.catcher("opening the MCP benchmark row", this.task.id));
 	}
 
 	/**
@@ -159,6 +171,8 @@ class TaskAttempt {
 				(event) => {
 					this.recorder.record(event);
 					this.tracker.track(event);
+					if (event.eventName === "message") this.mcp.message(event.payload[0].message);
+					else if (event.eventName === "mcpTelemetry") this.mcp.telemetry(event.payload[1]);
 				},
 				ctx.log,
 			),
@@ -176,8 +190,16 @@ class TaskAttempt {
 	}
 
 	private async prepareWorkspace(): Promise<void> {
-		const { exercise } = this.ctx;
+		const { exercise, run } = this.ctx;
 		const settings: Settings = { ...this.ctx.settings };
+		if (this.ctx.mcpServers) {
+			settings.mcpEnabled = true;
+			settings.mcpServers = this.ctx.mcpServers;
+			// The run's servers are the agent's only ones: no global mcp.json of this machine.
+			settings.mcpConfigPath = join(this.dir ?? "", "agent", "no-global-mcp.json");
+		} else if (run.arm === "baseline") {
+			settings.mcpEnabled = false;
+		}
 		await prepareWorkspace(exercise, this.workspace);
 		await commitBaseline(this.workspace);
 		if (settings.apiProvider === "oracle") {
@@ -195,7 +217,13 @@ class TaskAttempt {
 		const { ctx, task } = this;
 		const started = Date.now();
 		const outcome = await driveTask(session, this.tracker, {
-			context: { taskId: task.id, runId: ctx.run.id, agentTaskId: task.agentTaskId ?? undefined },
+			context: {
+				taskId: task.id,
+				runId: ctx.run.id,
+				agentTaskId: task.agentTaskId ?? undefined,
+				mcpServer: ctx.run.mcpServer ?? undefined,
+				userIntent: ctx.run.userIntent ?? undefined,
+			},
 			settings: this.settings,
 			prompt: ctx.prompt,
 			timeoutMs: ctx.timeoutMs,
@@ -249,6 +277,8 @@ class TaskAttempt {
 			toolUsage: this.tracker.tools ?? {},
 		});
 		const cancelled = outcome.failureKind === "cancelled";
+		// The MCP rows are complete before the verdict is: whoever sees the verdict sees them all.
+		await this.mcp.finish(cancelled ? null : outcome.passed);
 		await store.tasks.update(taskId, {
 			status: cancelled ? "cancelled" : outcome.passed ? "passed" : "failed",
 			passed: cancelled ? null : outcome.passed,

@@ -4,12 +4,13 @@ import type { Controller } from "../run/controller.js";
 const STOP_GRACE_MS = 20_000;
 
 /**
- * Runs created or requeued through the API execute here, in the background, many at once. A
- * task requeued while its run is executing is not in that pass's queue, so the run executes
- * once more after the pass ends.
+ * Runs created or requeued through the API execute here, in the background, many at once; runs
+ * made together (an MCP A/B) execute together, interleaved. A task requeued while its run is
+ * executing is not in that pass's queue, so the run executes once more after the pass ends.
  */
 export class RunExecutor {
-	private readonly active = new Map<number, { done: Promise<void>; again: boolean }>();
+	/** By group: the id of the group's first run (a run's own id when it has no group). */
+	private readonly active = new Map<number, { done: Promise<void>; again: boolean; runIds: number[] }>();
 	private readonly shutdown = new AbortController();
 
 	constructor(
@@ -19,20 +20,24 @@ export class RunExecutor {
 	) {}
 
 	isExecuting(runId: number): boolean {
-		return this.active.has(runId) || this.controller.isExecuting(runId);
+		return (
+			[...this.active.values()].some((entry) => entry.runIds.includes(runId)) || this.controller.isExecuting(runId)
+		);
 	}
 
-	/** Starts the run, or asks for one more pass if it is already executing here. */
-	start(runId: number): void {
+	/** Starts the run (with its group), or asks for one more pass if it is already executing here. */
+	async start(runId: number): Promise<void> {
 		if (this.shutdown.signal.aborted) throw new Error("the server is stopping");
-		const current = this.active.get(runId);
+		const runIds = (await this.store.runs.group(runId)).map((run) => run.id);
+		const key = runIds[0] ?? runId;
+		const current = this.active.get(key);
 		if (current) {
 			current.again = true;
 			return;
 		}
-		const entry = { done: Promise.resolve(), again: false };
-		entry.done = this.loop(runId, entry).finally(() => this.active.delete(runId));
-		this.active.set(runId, entry);
+		const entry = { done: Promise.resolve(), again: false, runIds };
+		entry.done = this.loop(entry).finally(() => this.active.delete(key));
+		this.active.set(key, entry);
 	}
 
 	/** Cancels what executes here (agents are stopped, runs end as cancelled) and waits for it. */
@@ -42,21 +47,34 @@ export class RunExecutor {
 		await Promise.race([all, new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
 	}
 
-	private async loop(runId: number, entry: { again: boolean }): Promise<void> {
+	private async loop(entry: { again: boolean; runIds: number[] }): Promise<void> {
+		const label = `run ${entry.runIds.join(" + ")}`;
 		do {
 			entry.again = false;
 			try {
-				await this.controller.execute(runId, { signal: this.shutdown.signal });
+				await this.controller.executeGroup(entry.runIds, { signal: this.shutdown.signal });
 			} catch (error) {
-				this.log(`run ${runId}: ${error instanceof Error ? error.message : String(error)}`);
+				this.log(`${label}: ${error instanceof Error ? error.message : String(error)}`);
 				return;
 			}
 			if (this.shutdown.signal.aborted) return;
 			// A requeue can also land between the pass's last task and its end.
-			if (!entry.again && (await this.store.tasks.unfinished(runId).catch(() => [])).length > 0) {
-				const run = await this.store.runs.get(runId).catch(() => undefined);
-				entry.again = run !== undefined && run.status !== "cancelled";
-			}
+			if (!entry.again) entry.again = await this.hasWorkLeft(entry.runIds);
 		} while (entry.again);
+	}
+
+	private async hasWorkLeft(runIds: number[]): Promise<boolean> {
+		try {
+			for (const id of runIds) {
+				const run = await this.store.runs.get(id);
+				if (run && run.status !== "cancelled" && (await this.store.tasks.unfinished(id)).length > 0) return true;
+			}
+			return false;
+		} catch (error) {
+			this.log(
+				`run ${runIds.join(" + ")}: cannot check for requeued tasks: ${error instanceof Error ? error.message : String(error)}`,
+			);
+			return false;
+		}
 	}
 }

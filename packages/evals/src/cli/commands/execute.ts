@@ -4,27 +4,30 @@ import { ProgressDisplay } from "../progress.js";
 import { followSignals } from "../run-output.js";
 
 /**
- * Executes a run here with the progress display (unless `quiet`), and turns Ctrl-C into a clean
- * cancel: running agents are stopped, the run is marked cancelled, a second Ctrl-C exits at once.
+ * Executes runs here (one, or a group such as an MCP A/B, interleaved) with the progress display
+ * (unless `quiet`), and turns Ctrl-C into a clean cancel: running agents are stopped, the runs
+ * are marked cancelled, a second Ctrl-C exits at once.
  */
 export async function executeWithProgress(
 	ctx: CliContext,
-	runId: number,
+	runIds: number[],
 	options: { total: number; quiet: boolean },
-): Promise<Run> {
+): Promise<Run[]> {
 	const abort = new AbortController();
 	const progress = options.quiet
 		? undefined
-		: new ProgressDisplay(async () => (await ctx.store.tasks.summaries(runId)).tasks);
+		: new ProgressDisplay(async () =>
+				(await Promise.all(runIds.map(async (id) => (await ctx.store.tasks.summaries(id)).tasks))).flat(),
+			);
 	return followSignals(
 		() => {
-			void ctx.controller.cancel(runId).catch(() => undefined);
+			for (const id of runIds) void ctx.controller.cancel(id).catch(() => undefined);
 			abort.abort();
 		},
 		async () => {
 			progress?.start(options.total);
 			try {
-				return await ctx.controller.execute(runId, { signal: abort.signal });
+				return await ctx.controller.executeGroup(runIds, { signal: abort.signal });
 			} finally {
 				await progress?.stop();
 			}

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { runLine, table } from "../../report/format.js";
-import { loadRunReport, runReportJson, runReportText } from "../../report/run-report.js";
-import { RunBusyError, RunStateError } from "../../run/errors.js";
+import { loadRunReport, loadRunReports, runReportJson, runReportText } from "../../report/run-report.js";
+import { RunBusyError, RunConfigError, RunStateError } from "../../run/errors.js";
 import { openContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { integer, runId } from "../options.js";
@@ -9,7 +9,9 @@ import { printReport } from "../run-output.js";
 import { executeWithProgress } from "./execute.js";
 
 const asUsage = (error: unknown) => {
-	if (error instanceof RunStateError || error instanceof RunBusyError) throw new UsageError(error.message);
+	if (error instanceof RunStateError || error instanceof RunBusyError || error instanceof RunConfigError) {
+		throw new UsageError(error.message);
+	}
 	throw error;
 };
 
@@ -66,18 +68,26 @@ export function registerManage(program: Command): void {
 		.action(async (id: string, flags: { json?: boolean }) => {
 			const ctx = await openContext();
 			try {
-				const run = await ctx.store.runs.get(runId(id));
-				if (!run) throw new UsageError(`There is no run ${id}.`);
-				const unfinished = await ctx.store.tasks.unfinished(run.id);
-				if (unfinished.length === 0 && !flags.json) process.stderr.write(`Run ${run.id} has no unfinished tasks.\n`);
-				const finished = await executeWithProgress(ctx, run.id, {
-					total: unfinished.length,
-					quiet: Boolean(flags.json),
-				}).catch(asUsage);
-				const report = await loadRunReport(ctx.store, finished.id);
-				if (!report) throw new Error(`Run ${finished.id} vanished before its report was read.`);
-				if (flags.json) printReport({ json: runReportJson(report) });
-				else process.stdout.write(`${runReportText(report)}\n`);
+				// A run made with others (an MCP A/B) resumes with them, interleaved as before.
+				const group = await ctx.store.runs.group(runId(id));
+				if (group.length === 0) throw new UsageError(`There is no run ${id}.`);
+				let unfinished = 0;
+				for (const run of group) unfinished += (await ctx.store.tasks.unfinished(run.id)).length;
+				if (unfinished === 0 && !flags.json) process.stderr.write(`Run ${id} has no unfinished tasks.\n`);
+				const finished = await executeWithProgress(
+					ctx,
+					group.map((run) => run.id),
+					{ total: unfinished, quiet: Boolean(flags.json) },
+				).catch(asUsage);
+				const reports = await loadRunReports(ctx.store, finished);
+				if (flags.json) {
+					const [only] = reports;
+					printReport({
+						json: reports.length === 1 && only ? runReportJson(only) : { runs: reports.map(runReportJson) },
+					});
+				} else {
+					for (const report of reports) process.stdout.write(`${runReportText(report)}\n`);
+				}
 			} finally {
 				await ctx.close();
 			}

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { runDefaults, runLimits } from "@agent-evals/types";
 import type { Command } from "commander";
-import { loadRunReport, runReportJson, runReportText } from "../../report/run-report.js";
+import { loadRunReports, runReportJson, runReportText } from "../../report/run-report.js";
 import { agentNames } from "../../run/agents/registry.js";
 import { evalsHome } from "../../run/defaults.js";
 import { checkRunConfig, createRun, isRunConfigMistake } from "../../run/plan.js";
@@ -56,6 +56,10 @@ export function registerRun(program: Command): void {
 			integer(commandTimeoutSeconds.min, commandTimeoutSeconds.max),
 			runDefaults.commandTimeoutSeconds,
 		)
+		.option("--mcp-config <file>", "MCP servers for the agent: an mcp.json (Roo Code's format)")
+		.option("--mcp-server <name>", "use only these servers of --mcp-config (repeatable or comma-separated)", collect)
+		.option("--user-intent <text>", "what the MCP servers should help with (stored, and told to the agent)")
+		.option("--mcp-ab", "also run the same tasks without any MCP server, interleaved, for `evals compare`")
 		.option("-d, --description <text>", "free text stored with the run")
 		.option("--name <text>", "a short name for the run")
 		.option("--json", "print the result as JSON (no progress display)")
@@ -90,18 +94,33 @@ export function registerRun(program: Command): void {
 				const created = await createRun(ctx.store, config).catch((error) => {
 					throw isRunConfigMistake(error) ? new UsageError(error.message) : error;
 				});
-				const total = created.tasks.length;
+				const planned = [created, ...(created.baseline ? [created.baseline] : [])];
+				const total = planned.reduce((sum, part) => sum + part.tasks.length, 0);
 				if (!json) {
+					const what = `${config.model} (${config.agent} agent), concurrency ${config.concurrency}`;
 					process.stderr.write(
-						`Run ${created.run.id}: ${total} task${total === 1 ? "" : "s"} with ${config.model} (${config.agent} agent), concurrency ${config.concurrency}\n`,
+						created.baseline
+							? `Runs ${created.run.id} (with MCP: ${created.run.mcpServer}) and ${created.baseline.run.id} (without MCP): ${total} tasks interleaved, with ${what}\n`
+							: `Run ${created.run.id}: ${total} task${total === 1 ? "" : "s"} with ${what}\n`,
 					);
 				}
-				const run = await executeWithProgress(ctx, created.run.id, { total, quiet: json });
-				const report = await loadRunReport(ctx.store, run.id);
-				if (!report) throw new Error(`Run ${run.id} vanished before its report was read.`);
-				if (json) printReport({ json: runReportJson(report) });
-				else printReport({ text: runReportText(report), runId: run.id, dashboard: START_DASHBOARD });
-				process.exitCode = run.status === "completed" ? 0 : 1;
+				const runs = await executeWithProgress(
+					ctx,
+					planned.map((part) => part.run.id),
+					{ total, quiet: json },
+				);
+				const reports = await loadRunReports(ctx.store, runs);
+				if (json) {
+					const [only] = reports;
+					printReport({
+						json: reports.length === 1 && only ? runReportJson(only) : { runs: reports.map(runReportJson) },
+					});
+				} else {
+					for (const report of reports) {
+						printReport({ text: runReportText(report), runId: report.run.id, dashboard: START_DASHBOARD });
+					}
+				}
+				process.exitCode = runs.every((run) => run.status === "completed") ? 0 : 1;
 			} finally {
 				await ctx.close();
 			}

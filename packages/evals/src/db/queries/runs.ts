@@ -56,6 +56,14 @@ export class RunQueries {
 			.offset(options.offset ?? 0);
 	}
 
+	/** The runs made together with this one (an MCP A/B), by id; just the run when it has no group. */
+	async group(id: number): Promise<Run[]> {
+		const run = await this.get(id);
+		if (!run) return [];
+		if (run.groupId === null) return [run];
+		return this.db.select().from(runs).where(eq(runs.groupId, run.groupId)).orderBy(asc(runs.id));
+	}
+
 	async update(id: number, patch: RunPatch): Promise<Run | undefined> {
 		if (isEmpty(patch)) return this.get(id);
 		const [run] = await this.db.update(runs).set(patch).where(eq(runs.id, id)).returning();

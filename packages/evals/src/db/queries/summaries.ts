@@ -25,6 +25,9 @@ export function toRunSummary(run: Run, totals: RunTotals, toolUsage: ToolUsage |
 		provider: run.provider,
 		agent: run.agent,
 		sandbox: run.sandbox,
+		mcpServer: run.mcpServer,
+		groupId: run.groupId,
+		arm: run.arm,
 		suite: run.suite,
 		status: run.status,
 		concurrency: run.concurrency,
@@ -59,6 +62,8 @@ export function toRunDetail(run: Run, summary: RunSummary): RunDetail {
 		cacheReadsPrice: run.cacheReadsPrice,
 		commandTimeoutSeconds: run.commandTimeout,
 		notes: run.notes,
+		mcpConfig: run.mcpConfig,
+		userIntent: run.userIntent,
 	};
 }
 

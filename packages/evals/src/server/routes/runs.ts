@@ -35,8 +35,15 @@ export function runRoutes(deps: ServerDeps) {
 						throw error;
 					},
 				);
-				executor.start(created.run.id);
-				return c.json({ id: created.run.id, total: created.tasks.length }, 201);
+				await executor.start(created.run.id);
+				return c.json(
+					{
+						id: created.run.id,
+						total: created.tasks.length,
+						...(created.baseline ? { baselineId: created.baseline.run.id } : {}),
+					},
+					201,
+				);
 			},
 		)
 		.get("/:id", valid("param", idParamSchema), async (c) => {

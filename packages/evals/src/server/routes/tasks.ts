@@ -52,7 +52,7 @@ export function taskRoutes(deps: ServerDeps) {
 				);
 			}
 			const task = await controller.requeueTask(id).catch(asConflict);
-			executor.start(task.runId);
+			await executor.start(task.runId);
 			return c.json({ id: task.id, status: task.status }, 202);
 		});
 }
