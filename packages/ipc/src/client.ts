@@ -5,6 +5,7 @@ import {
 	type Ack,
 	IpcMessageType,
 	IpcOrigin,
+	implausibleValues,
 	type TaskCommand,
 	type TaskEvent,
 	taskCommandSchema,
@@ -213,6 +214,10 @@ export class IpcClient extends EventEmitter<IpcClientEvents> {
 			onAck(message.data);
 			return;
 		}
+		// Roo Code's schemas allow values such as negative token counts, so the event is kept; the
+		// log says what is wrong with it.
+		for (const problem of implausibleValues(message.data))
+			this.log("warn", `implausible event from server: ${problem}`);
 		this.emit(IpcMessageType.TaskEvent, message.data, message.relayClientId);
 	}
 
