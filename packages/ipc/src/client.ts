@@ -128,6 +128,8 @@ export class IpcClient extends EventEmitter<IpcClientEvents> {
 			if (signal.aborted) throw new IpcClientError("disconnected", "connect cancelled by disconnect()");
 			const attempt = await this.attempt(deadline, signal);
 			if (attempt.ok) return attempt.ack;
+			// disconnect() may land during an attempt as well as between attempts: the same answer.
+			if (signal.aborted) throw new IpcClientError("disconnected", "connect cancelled by disconnect()");
 			lastProblem = attempt.problem;
 			if (!attempt.retry) {
 				throw new IpcClientError("connect_failed", `cannot connect to ${this.socketPath}: ${lastProblem}`);

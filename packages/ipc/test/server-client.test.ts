@@ -204,6 +204,23 @@ describe("client readiness and timeouts", () => {
 		setTimeout(() => client.disconnect(), 50);
 		await expect(connecting).rejects.toMatchObject({ code: "disconnected" });
 	});
+
+	it("reports disconnected also when disconnect() lands while an attempt waits for the Ack", async () => {
+		const path = socketPath();
+		const silent = createServer(() => {});
+		await new Promise<void>((resolve) => silent.listen(path, resolve));
+		const sockets: Socket[] = [];
+		silent.on("connection", (socket) => sockets.push(socket));
+		cleanups.push(() => {
+			for (const socket of sockets) socket.destroy();
+			return new Promise((resolve) => silent.close(resolve));
+		});
+		const client = new IpcClient(path, { log: captureLog() });
+		const connecting = client.connect({ timeoutMs: 10_000 });
+		await waitFor(() => sockets.length === 1, 2_000, "the connection");
+		client.disconnect();
+		await expect(connecting).rejects.toMatchObject({ code: "disconnected" });
+	});
 });
 
 describe("restarts", () => {
