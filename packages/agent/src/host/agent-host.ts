@@ -143,7 +143,12 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		}
 	}
 
-	private async startTask(configuration: Settings, text: string, images: string[] | undefined): Promise<void> {
+	/** `configuration` comes from the wire unchecked; loadSettings validates it, or the task is refused. */
+	private async startTask(
+		configuration: Record<string, unknown>,
+		text: string,
+		images: string[] | undefined,
+	): Promise<void> {
 		const start = ++this.starts;
 		await this.stopCurrent("Replaced by a new task");
 		const runtime = await this.runtime();
