@@ -112,12 +112,25 @@ describe("task loop", () => {
 		expect(completion(events)?.payload[2].read_file).toEqual({ attempts: 5, failures: 4 });
 	});
 
-	it("reports an unknown tool as a tool failure", async () => {
-		const { task, events } = setup([{ toolCalls: [{ name: "teleport", input: {} }] }]);
+	it("reports a Roo Code tool it does not offer as a tool failure", async () => {
+		const { task, events } = setup([{ toolCalls: [{ name: "use_mcp_tool", input: {} }] }]);
 		expect(await task.start("x")).toBe("completed");
 		const failed = events.find((e) => e.eventName === "taskToolFailed");
-		expect(failed?.payload.slice(1, 2)).toEqual(["teleport"]);
-		expect(failed?.payload[2]).toMatch(/Unknown tool "teleport"/);
+		expect(failed?.payload.slice(1, 2)).toEqual(["use_mcp_tool"]);
+		expect(failed?.payload[2]).toMatch(/Unknown tool "use_mcp_tool"/);
+		expect(completion(events)?.payload[2].use_mcp_tool).toEqual({ attempts: 1, failures: 1 });
+	});
+
+	it("keeps a made-up tool name out of ToolUsage and taskToolFailed, where Roo Code rejects it", async () => {
+		const teleport = { toolCalls: [{ name: "teleport", input: {} }] };
+		const { task, events } = setup([teleport, teleport, teleport]);
+		expect(await task.start("x")).toBe("aborted"); // still a mistake each time
+		expect(events.filter((e) => e.eventName === "taskToolFailed")).toEqual([]);
+		const errors = events.flatMap((e) =>
+			e.eventName === "message" && e.payload[0].message.say === "error" ? [e.payload[0].message.text ?? ""] : [],
+		);
+		expect(errors.some((text) => /Unknown tool "teleport"/.test(text))).toBe(true);
+		expect(task.usage.toolUsage).toEqual({});
 	});
 
 	it("retries a rate-limited call, honouring Retry-After, then goes on", async () => {

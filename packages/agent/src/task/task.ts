@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type {
-	ClineMessage,
-	ClineSay,
-	Settings,
-	TaskContext,
-	TaskEvent,
-	TokenUsage,
-	ToolUsage,
+import {
+	type ClineMessage,
+	type ClineSay,
+	isKnownToolName,
+	type Settings,
+	type TaskContext,
+	type TaskEvent,
+	type TokenUsage,
+	type ToolUsage,
 } from "@agent-evals/types";
 import { type AssistantContent, type ModelMessage, streamText, type ToolSet, type UserContent } from "ai";
 import { limitsFrom, type TaskLimits } from "../config/defaults.js";
@@ -413,8 +414,12 @@ export class Task {
 	}
 
 	private async runToolCall(call: ToolCall): Promise<ToolResult> {
+		// ToolUsage and taskToolFailed carry Roo Code's tool names only: its schema rejects any
+		// other, so a Roo Code runner would drop the whole event. A name the model made up is
+		// still an error in the transcript and a mistake, but it is not counted per tool.
+		const reportable = isKnownToolName(call.toolName);
 		const counts = this.toolUsage[call.toolName] ?? { attempts: 0, failures: 0 };
-		this.toolUsage[call.toolName] = counts;
+		if (reportable) this.toolUsage[call.toolName] = counts;
 		counts.attempts++;
 		const tool = findTool(call.toolName, this.options.tools);
 		const input = (typeof call.input === "object" && call.input !== null ? call.input : {}) as Record<string, unknown>;
@@ -461,7 +466,7 @@ export class Task {
 		if (!result.ok) {
 			counts.failures++;
 			this.ui.say("error", `${call.toolName}: ${result.output}`);
-			this.emit({ eventName: "taskToolFailed", payload: [this.taskId, call.toolName, result.output] });
+			if (reportable) this.emit({ eventName: "taskToolFailed", payload: [this.taskId, call.toolName, result.output] });
 		}
 		this.reporter.update(this.tokenUsage, this.toolUsage);
 		return result;
