@@ -186,15 +186,16 @@ describe("task loop", () => {
 		expect(errors.at(-1)).toMatch(/after 2 model requests/);
 	});
 
-	it("delivers a queued user message with the next request", async () => {
-		const { task, options } = setup([
+	it("delivers a queued user message with the next request, sending the queue on every change", async () => {
+		const { task, options, events } = setup([
 			{ delayMs: 200, toolCalls: [{ name: "list_files", input: { path: "." } }] },
 			{ toolCalls: [{ name: "attempt_completion", input: { result: "ok" } }] },
 		]);
 		const done = task.start("x");
-		task.queueMessage("also mind the century rule");
-		const deleted = task.queueMessage("never mind");
+		const kept = task.queueMessage("also mind the century rule");
+		const deleted = task.queueMessage("never mind", ["data:image/png;base64,AA=="]);
 		expect(task.deleteQueuedMessage(deleted)).toBe(true);
+		expect(task.deleteQueuedMessage(deleted)).toBe(false);
 		expect(await done).toBe("completed");
 		const history = readFileSync(
 			join(options.storageRoot, "tasks", task.taskId, "api_conversation_history.json"),
@@ -202,6 +203,17 @@ describe("task loop", () => {
 		);
 		expect(history).toContain("also mind the century rule");
 		expect(history).not.toContain("never mind");
+
+		const queues = events.flatMap((e) => (e.eventName === "queuedMessagesUpdated" ? [e.payload] : []));
+		expect(queues.map(([taskId]) => taskId)).toEqual(Array(4).fill(task.taskId));
+		expect(queues.map(([, queue]) => queue.map((m) => m.text))).toEqual([
+			["also mind the century rule"],
+			["also mind the century rule", "never mind"],
+			["also mind the century rule"],
+			[], // taken into the next request
+		]);
+		expect(queues[1]?.[1][1]).toMatchObject({ id: deleted, images: ["data:image/png;base64,AA=="] });
+		expect(queues[0]?.[1][0]).toMatchObject({ id: kept, timestamp: expect.any(Number) });
 	});
 
 	it("handles a huge model output", async () => {

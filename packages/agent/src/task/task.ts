@@ -3,6 +3,7 @@ import {
 	type ClineMessage,
 	type ClineSay,
 	isKnownToolName,
+	type QueuedMessage,
 	type Settings,
 	type TaskContext,
 	type TaskEvent,
@@ -94,7 +95,7 @@ export class Task {
 	private mistakes = 0;
 	private readonly abort = new AbortController();
 	private commandAbort: AbortController | undefined;
-	private readonly queued: { id: string; text: string; images?: string[] }[] = [];
+	private readonly queued: QueuedMessage[] = [];
 	private metadata: TaskMetadata;
 	private finished: Promise<TaskStatus> | undefined;
 
@@ -214,10 +215,14 @@ export class Task {
 		return true;
 	}
 
-	/** Adds a user message for the next turn; returns its id (for DeleteQueuedMessage). */
+	/**
+	 * Adds a user message for the next turn; returns its id. The id reaches the runner in
+	 * `queuedMessagesUpdated`, which is how it can name the message in DeleteQueuedMessage.
+	 */
 	queueMessage(text: string, images?: string[]): string {
 		const id = randomUUID();
-		this.queued.push({ id, text, images });
+		this.queued.push({ timestamp: Date.now(), id, text, ...(images?.length ? { images } : {}) });
+		this.queueChanged();
 		return id;
 	}
 
@@ -225,6 +230,7 @@ export class Task {
 		const index = this.queued.findIndex((message) => message.id === id);
 		if (index === -1) return false;
 		this.queued.splice(index, 1);
+		this.queueChanged();
 		return true;
 	}
 
@@ -483,8 +489,16 @@ export class Task {
 		this.reporter.update(this.tokenUsage, this.toolUsage);
 	}
 
+	/** Every change of the queue is sent whole, as Roo Code does, so a runner can mirror it. */
+	private queueChanged(): void {
+		this.emit({ eventName: "queuedMessagesUpdated", payload: [this.taskId, this.queued.map((m) => ({ ...m }))] });
+	}
+
 	private takeQueuedMessages(): void {
-		for (const message of this.queued.splice(0)) {
+		if (this.queued.length === 0) return;
+		const taken = this.queued.splice(0);
+		this.queueChanged();
+		for (const message of taken) {
 			this.ui.say("user_feedback", message.text, message.images?.length ? { images: message.images } : {});
 			this.history.push({
 				role: "user",
