@@ -138,6 +138,8 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 				return;
 			case "SetTaskContext":
 				this.context = command.data;
+				// Only to the asker: the event is ours, and a Roo Code runner (which never sends
+				// SetTaskContext) drops a message its schema does not know.
 				this.server.sendEvent(clientId, { eventName: "taskContextConfirmation", payload: [{ success: true }] });
 				return;
 		}
