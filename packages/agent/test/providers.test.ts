@@ -433,6 +433,17 @@ describe("resolveModel", () => {
 		expect(Object.keys(modelCatalog()).length).toBeGreaterThan(50);
 	});
 
+	it("says for every catalogue entry whether it caches prompts, as Roo Code's modelsResponse requires", () => {
+		const catalog = modelCatalog();
+		for (const [id, info] of Object.entries(catalog)) {
+			expect(typeof info.supportsPromptCache, id).toBe("boolean");
+			expect(info.supportsPromptCache, id).toBe(
+				info.cacheReadsPrice !== undefined || info.cacheWritesPrice !== undefined,
+			);
+		}
+		expect(Object.values(catalog).some((info) => info.supportsPromptCache === false)).toBe(true);
+	});
+
 	it("adds Roo Code's cross-region prefix to Bedrock ids when asked", () => {
 		const resolved = resolveModel(
 			{ ...allKeys, apiProvider: "bedrock", awsRegion: "eu-west-1", awsUseCrossRegionInference: true },

@@ -41,6 +41,27 @@ describe("loadSettings", () => {
 		expect(settings.consecutiveMistakeLimit).toBe(3);
 	});
 
+	it('reads a cleared field ("") as not set where a value is required, as Roo Code does', () => {
+		const { workspace, env } = setup({ apiModelId: "global-model" });
+		const settings = loadSettings({
+			workspace,
+			env,
+			overrides: { apiModelId: "", openAiBaseUrl: "", customInstructions: "", constructor: "" },
+		});
+		expect(settings.apiModelId).toBe("global-model");
+		expect(settings).not.toHaveProperty("openAiBaseUrl");
+		// "" is a valid value here, so it stays and replaces nothing but itself.
+		expect(settings.customInstructions).toBe("");
+		expect(Object.hasOwn(settings, "constructor")).toBe(true);
+	});
+
+	it("refuses a base URL that is set but not a URL, naming the key", () => {
+		const { workspace, env } = setup();
+		expect(() => loadSettings({ workspace, env, overrides: { openAiBaseUrl: "not a url" } })).toThrow(
+			/StartNewTask configuration.*"openAiBaseUrl"/,
+		);
+	});
+
 	it("names the file and the key of an invalid value", () => {
 		const { workspace, env } = setup(undefined, { alwaysAllowWrite: "yes" });
 		expect(() => loadSettings({ workspace, env })).toThrow(SettingsError);

@@ -112,12 +112,25 @@ describe("task loop", () => {
 		expect(completion(events)?.payload[2].read_file).toEqual({ attempts: 5, failures: 4 });
 	});
 
-	it("reports an unknown tool as a tool failure", async () => {
-		const { task, events } = setup([{ toolCalls: [{ name: "teleport", input: {} }] }]);
+	it("reports a Roo Code tool it does not offer as a tool failure", async () => {
+		const { task, events } = setup([{ toolCalls: [{ name: "use_mcp_tool", input: {} }] }]);
 		expect(await task.start("x")).toBe("completed");
 		const failed = events.find((e) => e.eventName === "taskToolFailed");
-		expect(failed?.payload.slice(1, 2)).toEqual(["teleport"]);
-		expect(failed?.payload[2]).toMatch(/Unknown tool "teleport"/);
+		expect(failed?.payload.slice(1, 2)).toEqual(["use_mcp_tool"]);
+		expect(failed?.payload[2]).toMatch(/Unknown tool "use_mcp_tool"/);
+		expect(completion(events)?.payload[2].use_mcp_tool).toEqual({ attempts: 1, failures: 1 });
+	});
+
+	it("keeps a made-up tool name out of ToolUsage and taskToolFailed, where Roo Code rejects it", async () => {
+		const teleport = { toolCalls: [{ name: "teleport", input: {} }] };
+		const { task, events } = setup([teleport, teleport, teleport]);
+		expect(await task.start("x")).toBe("aborted"); // still a mistake each time
+		expect(events.filter((e) => e.eventName === "taskToolFailed")).toEqual([]);
+		const errors = events.flatMap((e) =>
+			e.eventName === "message" && e.payload[0].message.say === "error" ? [e.payload[0].message.text ?? ""] : [],
+		);
+		expect(errors.some((text) => /Unknown tool "teleport"/.test(text))).toBe(true);
+		expect(task.usage.toolUsage).toEqual({});
 	});
 
 	it("retries a rate-limited call, honouring Retry-After, then goes on", async () => {
@@ -173,15 +186,16 @@ describe("task loop", () => {
 		expect(errors.at(-1)).toMatch(/after 2 model requests/);
 	});
 
-	it("delivers a queued user message with the next request", async () => {
-		const { task, options } = setup([
+	it("delivers a queued user message with the next request, sending the queue on every change", async () => {
+		const { task, options, events } = setup([
 			{ delayMs: 200, toolCalls: [{ name: "list_files", input: { path: "." } }] },
 			{ toolCalls: [{ name: "attempt_completion", input: { result: "ok" } }] },
 		]);
 		const done = task.start("x");
-		task.queueMessage("also mind the century rule");
-		const deleted = task.queueMessage("never mind");
+		const kept = task.queueMessage("also mind the century rule");
+		const deleted = task.queueMessage("never mind", ["data:image/png;base64,AA=="]);
 		expect(task.deleteQueuedMessage(deleted)).toBe(true);
+		expect(task.deleteQueuedMessage(deleted)).toBe(false);
 		expect(await done).toBe("completed");
 		const history = readFileSync(
 			join(options.storageRoot, "tasks", task.taskId, "api_conversation_history.json"),
@@ -189,6 +203,17 @@ describe("task loop", () => {
 		);
 		expect(history).toContain("also mind the century rule");
 		expect(history).not.toContain("never mind");
+
+		const queues = events.flatMap((e) => (e.eventName === "queuedMessagesUpdated" ? [e.payload] : []));
+		expect(queues.map(([taskId]) => taskId)).toEqual(Array(4).fill(task.taskId));
+		expect(queues.map(([, queue]) => queue.map((m) => m.text))).toEqual([
+			["also mind the century rule"],
+			["also mind the century rule", "never mind"],
+			["also mind the century rule"],
+			[], // taken into the next request
+		]);
+		expect(queues[1]?.[1][1]).toMatchObject({ id: deleted, images: ["data:image/png;base64,AA=="] });
+		expect(queues[0]?.[1][0]).toMatchObject({ id: kept, timestamp: expect.any(Number) });
 	});
 
 	it("handles a huge model output", async () => {

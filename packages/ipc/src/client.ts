@@ -5,6 +5,7 @@ import {
 	type Ack,
 	IpcMessageType,
 	IpcOrigin,
+	implausibleValues,
 	type TaskCommand,
 	type TaskEvent,
 	taskCommandSchema,
@@ -127,6 +128,8 @@ export class IpcClient extends EventEmitter<IpcClientEvents> {
 			if (signal.aborted) throw new IpcClientError("disconnected", "connect cancelled by disconnect()");
 			const attempt = await this.attempt(deadline, signal);
 			if (attempt.ok) return attempt.ack;
+			// disconnect() may land during an attempt as well as between attempts: the same answer.
+			if (signal.aborted) throw new IpcClientError("disconnected", "connect cancelled by disconnect()");
 			lastProblem = attempt.problem;
 			if (!attempt.retry) {
 				throw new IpcClientError("connect_failed", `cannot connect to ${this.socketPath}: ${lastProblem}`);
@@ -213,6 +216,10 @@ export class IpcClient extends EventEmitter<IpcClientEvents> {
 			onAck(message.data);
 			return;
 		}
+		// Roo Code's schemas allow values such as negative token counts, so the event is kept; the
+		// log says what is wrong with it.
+		for (const problem of implausibleValues(message.data))
+			this.log("warn", `implausible event from server: ${problem}`);
 		this.emit(IpcMessageType.TaskEvent, message.data, message.relayClientId);
 	}
 

@@ -112,6 +112,26 @@ describe("commands and events", () => {
 		expect(got[1_999]).toBe("t1999");
 	});
 
+	it("passes on an event with values Roo Code allows but that cannot be right, and warns about them", async () => {
+		const { server, path } = await startServer();
+		const log = captureLog();
+		const client = await connectClient(path, { log });
+		const received = nextEvent<[TaskEvent]>(client, "TaskEvent");
+		const usage = { totalTokensIn: -5, totalTokensOut: 1, totalCost: 0, contextTokens: 1 };
+		const event: TaskEvent = {
+			eventName: "taskTokenUsageUpdated",
+			payload: ["t1", usage, { read_file: { attempts: 1, failures: 0 } }],
+		};
+		server.broadcast(event);
+		expect((await received)[0]).toEqual(event);
+		expect(log.lines).toEqual([
+			{
+				level: "warn",
+				message: "implausible event from server: taskTokenUsageUpdated: TokenUsage.totalTokensIn is negative (-5)",
+			},
+		]);
+	});
+
 	it("emits Disconnect on both sides", async () => {
 		const { server, path } = await startServer();
 		const client = await connectClient(path);
@@ -135,7 +155,8 @@ describe("client readiness and timeouts", () => {
 	it("rejects a malformed command before it reaches the wire", async () => {
 		const { path } = await startServer();
 		const client = await connectClient(path);
-		expect(() => client.sendCommand({ commandName: "ResumeTask", data: "" })).toThrow(/invalid ResumeTask/);
+		const malformed = { commandName: "ResumeTask", data: 42 } as unknown as TaskCommand;
+		expect(() => client.sendCommand(malformed)).toThrow(/invalid ResumeTask/);
 	});
 
 	it("waits for a server that starts later", async () => {
@@ -181,6 +202,23 @@ describe("client readiness and timeouts", () => {
 		const client = new IpcClient(socketPath(), { log: captureLog() });
 		const connecting = client.connect({ timeoutMs: 10_000, retryDelayMs: 20 });
 		setTimeout(() => client.disconnect(), 50);
+		await expect(connecting).rejects.toMatchObject({ code: "disconnected" });
+	});
+
+	it("reports disconnected also when disconnect() lands while an attempt waits for the Ack", async () => {
+		const path = socketPath();
+		const silent = createServer(() => {});
+		await new Promise<void>((resolve) => silent.listen(path, resolve));
+		const sockets: Socket[] = [];
+		silent.on("connection", (socket) => sockets.push(socket));
+		cleanups.push(() => {
+			for (const socket of sockets) socket.destroy();
+			return new Promise((resolve) => silent.close(resolve));
+		});
+		const client = new IpcClient(path, { log: captureLog() });
+		const connecting = client.connect({ timeoutMs: 10_000 });
+		await waitFor(() => sockets.length === 1, 2_000, "the connection");
+		client.disconnect();
 		await expect(connecting).rejects.toMatchObject({ code: "disconnected" });
 	});
 });

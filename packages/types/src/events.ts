@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { mcpTelemetryEventSchema } from "./mcp.js";
-import { clineMessageSchema, tokenUsageSchema } from "./message.js";
+import { clineMessageSchema, queuedMessageSchema, tokenUsageSchema } from "./message.js";
 import { toolUsageSchema } from "./tools.js";
 
 /** Wire names of task events (camelCase, as Roo Code sends them). */
@@ -26,6 +26,7 @@ export const RooCodeEventName = {
 	TaskModeSwitched: "taskModeSwitched",
 	TaskAskResponded: "taskAskResponded",
 	TaskUserMessage: "taskUserMessage",
+	QueuedMessagesUpdated: "queuedMessagesUpdated",
 	TaskTokenUsageUpdated: "taskTokenUsageUpdated",
 	TaskToolFailed: "taskToolFailed",
 	ModeChanged: "modeChanged",
@@ -64,7 +65,10 @@ export const modeSummarySchema = z.looseObject({ slug: z.string(), name: z.strin
 export type ModeSummary = z.infer<typeof modeSummarySchema>;
 
 const price = z.number().nonnegative().optional();
-/** What an agent reports about a model it can run. Prices are USD per million tokens. */
+/**
+ * A model as our agent knows it (its tables, the `modelInfo` setting): limits are whole positive
+ * numbers and prices are never negative. Prices are USD per million tokens.
+ */
 export const modelInfoSchema = z.looseObject({
 	contextWindow: z.number().int().positive().optional(),
 	maxTokens: z.number().int().positive().optional(),
@@ -76,6 +80,24 @@ export const modelInfoSchema = z.looseObject({
 	supportsPromptCache: z.boolean().optional(),
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
+
+/**
+ * A model as an agent reports it in `modelsResponse`. Roo Code declares every number without a
+ * range and `maxTokens` as nullable (no output limit known), so a receiver takes what comes;
+ * Roo Code also requires `contextWindow` and `supportsPromptCache`, which our agent always sends.
+ */
+export const reportedModelInfoSchema = z.looseObject({
+	contextWindow: z.number().optional(),
+	maxTokens: z.number().nullish(),
+	maxThinkingTokens: z.number().nullish(),
+	inputPrice: z.number().optional(),
+	outputPrice: z.number().optional(),
+	cacheWritesPrice: z.number().optional(),
+	cacheReadsPrice: z.number().optional(),
+	supportsImages: z.boolean().optional(),
+	supportsPromptCache: z.boolean().optional(),
+});
+export type ReportedModelInfo = z.infer<typeof reportedModelInfoSchema>;
 
 export const taskContextConfirmationSchema = z.object({
 	success: z.boolean(),
@@ -106,6 +128,7 @@ export const taskEventPayloadSchemas = {
 	taskModeSwitched: z.tuple([agentTaskId, z.string()]),
 	taskAskResponded: onlyTaskId,
 	taskUserMessage: onlyTaskId,
+	queuedMessagesUpdated: z.tuple([agentTaskId, z.array(queuedMessageSchema)]),
 	// Older Roo Code releases send [id, TokenUsage]; ours always adds ToolUsage.
 	taskTokenUsageUpdated: z.tuple([agentTaskId, tokenUsageSchema, toolUsageSchema.optional()]),
 	// Tool names stay open-ended here (see tools.ts).
@@ -114,7 +137,7 @@ export const taskEventPayloadSchemas = {
 	providerProfileChanged: z.tuple([z.object({ name: z.string(), provider: z.string() })]),
 	commandsResponse: z.tuple([z.array(slashCommandSchema)]),
 	modesResponse: z.tuple([z.array(modeSummarySchema)]),
-	modelsResponse: z.tuple([z.record(z.string(), modelInfoSchema)]),
+	modelsResponse: z.tuple([z.record(z.string(), reportedModelInfoSchema)]),
 	taskContextConfirmation: z.tuple([taskContextConfirmationSchema]),
 	mcpTelemetry: z.tuple([agentTaskId, mcpTelemetryEventSchema]),
 } as const satisfies Record<Exclude<RooCodeEventName, "evalPass" | "evalFail">, z.ZodType>;
@@ -123,8 +146,12 @@ export type TaskEventPayloads = {
 	[K in keyof typeof taskEventPayloadSchemas]: z.infer<(typeof taskEventPayloadSchemas)[K]>;
 };
 
-/** `taskId` is the evals database task id, added by the runner before republishing. */
-const evalsTaskId = z.number().int().nonnegative();
+/**
+ * `taskId` is the evals database task id, added by the runner before republishing. Roo Code
+ * declares it as any number; an id that is not a whole number >= 0 parses and is reported by
+ * `implausibleValues`.
+ */
+const evalsTaskId = z.number();
 
 function agentEvent<N extends keyof typeof taskEventPayloadSchemas>(eventName: N) {
 	return z.object({
@@ -161,6 +188,7 @@ export const taskEventSchema = z.discriminatedUnion("eventName", [
 	agentEvent("taskModeSwitched"),
 	agentEvent("taskAskResponded"),
 	agentEvent("taskUserMessage"),
+	agentEvent("queuedMessagesUpdated"),
 	agentEvent("taskTokenUsageUpdated"),
 	agentEvent("taskToolFailed"),
 	agentEvent("modeChanged"),

@@ -5,6 +5,7 @@ export * from "./ipc.js";
 export * from "./mcp.js";
 export * from "./message.js";
 export * from "./offline.js";
+export * from "./plausibility.js";
 export * from "./run.js";
 export * from "./settings.js";
 export * from "./tools.js";

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { taskEventSchema } from "./events.js";
-import { settingsSchema } from "./settings.js";
 
 export const IpcMessageType = {
 	Connect: "Connect",
@@ -17,10 +16,11 @@ export type IpcOrigin = (typeof IpcOrigin)[keyof typeof IpcOrigin];
 /** A clientId is 12 lowercase hex characters, made by the server on connect. */
 export const clientIdSchema = z.string().regex(/^[0-9a-f]{12}$/, "must be 12 hex characters");
 
+// Numbers without a range, as Roo Code declares them: pids are only reported, never acted on here.
 export const ackSchema = z.object({
 	clientId: z.string(),
-	pid: z.number().int(),
-	ppid: z.number().int(),
+	pid: z.number(),
+	ppid: z.number(),
 });
 export type Ack = z.infer<typeof ackSchema>;
 
@@ -40,7 +40,13 @@ export const TaskCommandName = {
 export type TaskCommandName = (typeof TaskCommandName)[keyof typeof TaskCommandName];
 
 export const startNewTaskDataSchema = z.object({
-	configuration: settingsSchema,
+	/**
+	 * The settings (see settingsSchema). On the wire any JSON object is taken: Roo Code's own
+	 * checks are looser than ours (an empty base URL, a temperature above 2), and a command dropped
+	 * here would leave the runner waiting for a task that never starts. The agent validates the
+	 * settings itself and refuses the task with the reason as a message, which a runner can see.
+	 */
+	configuration: z.record(z.string(), z.unknown()),
 	text: z.string(),
 	images: z.array(z.string()).optional(),
 	newTab: z.boolean().optional(),
@@ -74,7 +80,8 @@ export const taskCommandSchema = z.discriminatedUnion("commandName", [
 	z.object({ commandName: z.literal(TaskCommandName.StartNewTask), data: startNewTaskDataSchema }),
 	optionalTaskId(TaskCommandName.CancelTask),
 	optionalTaskId(TaskCommandName.CloseTask),
-	z.object({ commandName: z.literal(TaskCommandName.ResumeTask), data: z.string().min(1) }),
+	// Any string, as in Roo Code: an id the agent does not know (even "") is logged and ignored.
+	z.object({ commandName: z.literal(TaskCommandName.ResumeTask), data: z.string() }),
 	z.object({
 		commandName: z.literal(TaskCommandName.SendMessage),
 		data: z.object({ text: z.string().optional(), images: z.array(z.string()).optional() }),
@@ -82,7 +89,7 @@ export const taskCommandSchema = z.discriminatedUnion("commandName", [
 	noData(TaskCommandName.GetCommands),
 	noData(TaskCommandName.GetModes),
 	noData(TaskCommandName.GetModels),
-	z.object({ commandName: z.literal(TaskCommandName.DeleteQueuedMessage), data: z.string().min(1) }),
+	z.object({ commandName: z.literal(TaskCommandName.DeleteQueuedMessage), data: z.string() }),
 	noData(TaskCommandName.CancelCommand),
 	z.object({ commandName: z.literal(TaskCommandName.SetTaskContext), data: taskContextSchema }),
 ]);

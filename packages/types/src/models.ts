@@ -393,14 +393,21 @@ export function lookupModelInfo(providerId: ProviderId, modelId: string): KnownM
 
 /**
  * Every model the tables know, by id (for `modelsResponse`), or only a provider's. Where two
- * providers use the same id, the first-party table wins.
+ * providers use the same id, the first-party table wins. Each entry says `supportsPromptCache`
+ * (false where the table has no cache prices): Roo Code's schema requires it, like
+ * `contextWindow`, and a Roo Code runner drops a `modelsResponse` without it.
  */
-export function modelCatalog(providerId?: ProviderId): Record<string, ModelInfo> {
+export function modelCatalog(
+	providerId?: ProviderId,
+): Record<string, KnownModelInfo & { supportsPromptCache: boolean }> {
 	const tables =
 		providerId !== undefined ? [tableFor(providerId)] : [...Object.values(providerTables), aggregatorModels];
-	const catalog: Record<string, ModelInfo> = {};
+	const catalog: Record<string, KnownModelInfo & { supportsPromptCache: boolean }> = {};
 	for (const table of tables) {
-		for (const [id, info] of Object.entries(table)) if (!Object.hasOwn(catalog, id)) catalog[id] = { ...info };
+		for (const [id, info] of Object.entries(table)) {
+			if (!Object.hasOwn(catalog, id))
+				catalog[id] = { ...info, supportsPromptCache: info.supportsPromptCache ?? false };
+		}
 	}
 	return catalog;
 }

@@ -54,7 +54,6 @@ describe("TaskCommand", () => {
 		["unknown command", { commandName: "Explode" }],
 		["StartNewTask without text", { commandName: "StartNewTask", data: { configuration: {} } }],
 		["ResumeTask without id", { commandName: "ResumeTask" }],
-		["ResumeTask with empty id", { commandName: "ResumeTask", data: "" }],
 		[
 			"SetTaskContext with string taskId",
 			{ commandName: "SetTaskContext", data: { taskId: "7", rooTaskId: "a", runId: 1 } },
@@ -108,13 +107,11 @@ describe("TaskEvent", () => {
 	it.each([
 		["evalPass without taskId", { eventName: "evalPass" }],
 		["taskCompleted without ToolUsage", { eventName: "taskCompleted", payload: ["t1", usage] }],
-		["negative tokens", { eventName: "taskTokenUsageUpdated", payload: ["t1", { ...usage, totalTokensIn: -1 }] }],
 		["unknown event", { eventName: "taskExploded", payload: ["t1"] }],
 		[
 			"message with a bad action",
 			{ eventName: "message", payload: [{ taskId: "t", action: "deleted", message: { ts: 1, type: "say" } }] },
 		],
-		["fractional db task id", { eventName: "taskStarted", payload: ["t1"], taskId: 1.5 }],
 	])("rejects %s", (_name, event) => {
 		expect(taskEventSchema.safeParse(event).success).toBe(false);
 	});

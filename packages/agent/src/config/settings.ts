@@ -28,8 +28,8 @@ const ENV_SETTINGS: Record<string, { key: keyof Settings; kind: "string" | "numb
 export interface SettingsSources {
 	workspace: string;
 	env?: NodeJS.ProcessEnv;
-	/** Settings sent over IPC with StartNewTask: the highest layer. */
-	overrides?: Settings;
+	/** Settings sent over IPC with StartNewTask (not validated yet): the highest layer. */
+	overrides?: Record<string, unknown>;
 }
 
 /**
@@ -86,10 +86,26 @@ function validated(value: unknown, source: string): Settings {
 	if (typeof value !== "object" || value === null || Array.isArray(value)) {
 		throw new SettingsError(`Invalid ${source}: expected a JSON object`);
 	}
-	const parsed = settingsSchema.safeParse(value);
+	const parsed = settingsSchema.safeParse(withoutClearedFields(value as Record<string, unknown>));
 	if (parsed.success) return parsed.data;
 	const details = parsed.error.issues
 		.map((issue) => `"${issue.path.join(".") || "(root)"}": ${issue.message}`)
 		.join("; ");
 	throw new SettingsError(`Invalid ${source}: ${details}`);
+}
+
+const settingFields = settingsSchema.shape as Record<string, { safeParse(value: unknown): { success: boolean } }>;
+
+/**
+ * Roo Code keeps a cleared text field as "" and reads it as "not set". Where our schema needs a
+ * non-empty value (a base URL, a model id), "" is read the same way: the key is dropped, so a
+ * lower layer or the default applies instead of the whole task being refused.
+ */
+function withoutClearedFields(value: Record<string, unknown>): Record<string, unknown> {
+	return Object.fromEntries(
+		Object.entries(value).filter(
+			([key, field]) =>
+				!(field === "" && Object.hasOwn(settingFields, key) && !settingFields[key]?.safeParse("").success),
+		),
+	);
 }

@@ -144,12 +144,19 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 			case "SetTaskContext":
 				this.context = command.data;
 				this.contextClients.add(clientId);
+				// Only to the asker: the event is ours, and a Roo Code runner (which never sends
+				// SetTaskContext) drops a message its schema does not know.
 				this.server.sendEvent(clientId, { eventName: "taskContextConfirmation", payload: [{ success: true }] });
 				return;
 		}
 	}
 
-	private async startTask(configuration: Settings, text: string, images: string[] | undefined): Promise<void> {
+	/** `configuration` comes from the wire unchecked; loadSettings validates it, or the task is refused. */
+	private async startTask(
+		configuration: Record<string, unknown>,
+		text: string,
+		images: string[] | undefined,
+	): Promise<void> {
 		const start = ++this.starts;
 		await this.stopCurrent("Replaced by a new task");
 		const runtime = await this.runtime();

@@ -1,5 +1,14 @@
 import { randomUUID } from "node:crypto";
-import type { ClineMessage, Settings, TaskContext, TaskEvent, TokenUsage, ToolUsage } from "@agent-evals/types";
+import {
+	type ClineMessage,
+	isKnownToolName,
+	type QueuedMessage,
+	type Settings,
+	type TaskContext,
+	type TaskEvent,
+	type TokenUsage,
+	type ToolUsage,
+} from "@agent-evals/types";
 import { type AssistantContent, type ModelMessage, streamText, type ToolSet, type UserContent } from "ai";
 import { limitsFrom, type TaskLimits } from "../config/defaults.js";
 import type { Logger } from "../log.js";
@@ -85,7 +94,7 @@ export class Task {
 	private mistakes = 0;
 	private readonly abort = new AbortController();
 	private commandAbort: AbortController | undefined;
-	private readonly queued: { id: string; text: string; images?: string[] }[] = [];
+	private readonly queued: QueuedMessage[] = [];
 	private metadata: TaskMetadata;
 	private finished: Promise<TaskStatus> | undefined;
 
@@ -205,10 +214,14 @@ export class Task {
 		return true;
 	}
 
-	/** Adds a user message for the next turn; returns its id (for DeleteQueuedMessage). */
+	/**
+	 * Adds a user message for the next turn; returns its id. The id reaches the runner in
+	 * `queuedMessagesUpdated`, which is how it can name the message in DeleteQueuedMessage.
+	 */
 	queueMessage(text: string, images?: string[]): string {
 		const id = randomUUID();
-		this.queued.push({ id, text, images });
+		this.queued.push({ timestamp: Date.now(), id, text, ...(images?.length ? { images } : {}) });
+		this.queueChanged();
 		return id;
 	}
 
@@ -216,6 +229,7 @@ export class Task {
 		const index = this.queued.findIndex((message) => message.id === id);
 		if (index === -1) return false;
 		this.queued.splice(index, 1);
+		this.queueChanged();
 		return true;
 	}
 
@@ -402,8 +416,12 @@ export class Task {
 	}
 
 	private async runToolCall(call: ToolCall): Promise<ToolResult> {
+		// ToolUsage and taskToolFailed carry Roo Code's tool names only: its schema rejects any
+		// other, so a Roo Code runner would drop the whole event. A name the model made up is
+		// still an error in the transcript and a mistake, but it is not counted per tool.
+		const reportable = isKnownToolName(call.toolName);
 		const counts = this.toolUsage[call.toolName] ?? { attempts: 0, failures: 0 };
-		this.toolUsage[call.toolName] = counts;
+		if (reportable) this.toolUsage[call.toolName] = counts;
 		counts.attempts++;
 		const tool = findTool(call.toolName, this.options.tools);
 		const input = (typeof call.input === "object" && call.input !== null ? call.input : {}) as Record<string, unknown>;
@@ -460,7 +478,7 @@ export class Task {
 		if (!result.ok) {
 			counts.failures++;
 			this.ui.say("error", `${call.toolName}: ${result.output}`);
-			this.emit({ eventName: "taskToolFailed", payload: [this.taskId, call.toolName, result.output] });
+			if (reportable) this.emit({ eventName: "taskToolFailed", payload: [this.taskId, call.toolName, result.output] });
 		}
 		this.reporter.update(this.tokenUsage, this.toolUsage);
 		return result;
@@ -477,8 +495,16 @@ export class Task {
 		this.reporter.update(this.tokenUsage, this.toolUsage);
 	}
 
+	/** Every change of the queue is sent whole, as Roo Code does, so a runner can mirror it. */
+	private queueChanged(): void {
+		this.emit({ eventName: "queuedMessagesUpdated", payload: [this.taskId, this.queued.map((m) => ({ ...m }))] });
+	}
+
 	private takeQueuedMessages(): void {
-		for (const message of this.queued.splice(0)) {
+		if (this.queued.length === 0) return;
+		const taken = this.queued.splice(0);
+		this.queueChanged();
+		for (const message of taken) {
 			this.ui.say("user_feedback", message.text, message.images?.length ? { images: message.images } : {});
 			this.history.push({
 				role: "user",
