@@ -292,7 +292,8 @@ function wrongShape(rng: Rng, ownId: string): string {
 				},
 			});
 		case 11:
-			return message({ ...inner, data: { commandName: TaskCommandName.ResumeTask, data: "" } });
+			// Any string is a task id (as in Roo Code, "" too); a number is not.
+			return message({ ...inner, data: { commandName: TaskCommandName.ResumeTask, data: 42 } });
 		case 12:
 			return message({ ...inner, data: [command] });
 		case 13:
