@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, REPO_ROOT, runCli, said } from "./helpers/cli.js";
 
 /**
  * The `evals` CLI end to end: the compiled dist/cli/main.js (built by the vitest global setup)
@@ -11,10 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * offline oracle model, so no network, no keys and no shared state.
  */
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, "..", "..", "..");
-const cli = path.join(repoRoot, "packages", "evals", "dist", "cli", "main.js");
-const bundledSuite = path.join(repoRoot, "exercises");
+const bundledSuite = path.join(REPO_ROOT, "exercises");
 
 const LANGUAGES = ["go", "java", "javascript", "python", "rust"];
 const DIFFICULTIES = ["easy", "medium", "hard"];
@@ -40,55 +36,13 @@ beforeAll(async () => {
 	home = await tempDir();
 });
 
-interface Result {
-	code: number | null;
-	signal: NodeJS.Signals | null;
-	stdout: string;
-	stderr: string;
-	ms: number;
-}
+type Result = CliResult;
 
 /** Runs `node dist/cli/main.js ...args` with only the given home: never DATABASE_URL or REDIS_URL. */
-function evals(
+const evals = (
 	args: string[],
 	options: { home: string; env?: Record<string, string | undefined>; timeoutMs?: number },
-): Promise<Result> {
-	const env: NodeJS.ProcessEnv = { ...process.env, EVALS_HOME: options.home };
-	for (const name of ["DATABASE_URL", "REDIS_URL", "EVALS_DEBUG"]) delete env[name];
-	for (const [name, value] of Object.entries(options.env ?? {})) {
-		if (value === undefined) delete env[name];
-		else env[name] = value;
-	}
-	const started = Date.now();
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [cli, ...args], {
-			cwd: repoRoot,
-			env,
-			stdio: ["ignore", "pipe", "pipe"],
-		});
-		let stdout = "";
-		let stderr = "";
-		child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-			stdout += chunk;
-		});
-		child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-			stderr += chunk;
-		});
-		const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 55_000);
-		child.on("error", (error) => {
-			clearTimeout(timer);
-			reject(error);
-		});
-		child.on("close", (code, signal) => {
-			clearTimeout(timer);
-			resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-		});
-	});
-}
-
-/** For failure messages: everything the process said. */
-const said = (result: Result) =>
-	`exit ${result.code} (signal ${result.signal}) after ${result.ms} ms\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+) => runCli(args, { ...options, timeoutMs: options.timeoutMs ?? 55_000 });
 
 function parseJson(result: Result): unknown {
 	try {

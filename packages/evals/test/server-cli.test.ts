@@ -5,6 +5,7 @@ import { runListResponseSchema, runReportSchema } from "@agent-evals/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findServer } from "../src/cli/remote.js";
 import { serveInfoSchema } from "../src/server/discovery.js";
+import { cliEnv, REPO_ROOT, runCli, said } from "./helpers/cli.js";
 import { EVALS_CLI, tempDir } from "./helpers/runner.js";
 
 /**
@@ -12,46 +13,11 @@ import { EVALS_CLI, tempDir } from "./helpers/runner.js";
  * one EVALS_HOME, so one embedded database that only one process may open.
  */
 
-const repoRoot = join(EVALS_CLI, "..", "..", "..", "..", "..");
-
-function env(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-	const vars: NodeJS.ProcessEnv = { ...process.env, EVALS_HOME: home, ...extra };
-	for (const name of ["DATABASE_URL", "REDIS_URL", "EVALS_DEBUG", "EVALS_API_TOKEN"]) {
-		if (!(name in extra)) delete vars[name];
-	}
-	return vars;
-}
-
-interface Result {
-	code: number | null;
-	stdout: string;
-	stderr: string;
-}
-
-function evals(args: string[], home: string, extra: Record<string, string> = {}, timeoutMs = 90_000): Promise<Result> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [EVALS_CLI, ...args], {
-			cwd: repoRoot,
-			env: env(home, extra),
-			stdio: ["ignore", "pipe", "pipe"],
-		});
-		let stdout = "";
-		let stderr = "";
-		child.stdout.on("data", (chunk) => {
-			stdout += chunk;
-		});
-		child.stderr.on("data", (chunk) => {
-			stderr += chunk;
-		});
-		const timer = setTimeout(() => {
-			child.kill("SIGKILL");
-			reject(new Error(`evals ${args.join(" ")} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
-		}, timeoutMs);
-		child.on("close", (code) => {
-			clearTimeout(timer);
-			resolve({ code, stdout, stderr });
-		});
-	});
+/** The CLI with this test's home; `extra` may set DATABASE_URL, EVALS_API_TOKEN, … */
+async function evals(args: string[], home: string, extra: Record<string, string> = {}, timeoutMs = 90_000) {
+	const result = await runCli(args, { home, env: extra, timeoutMs });
+	if (result.signal === "SIGKILL") throw new Error(`evals ${args.join(" ")} timed out\n${said(result)}`);
+	return result;
 }
 
 let home: string;
@@ -62,8 +28,8 @@ let serveStderr = "";
 beforeAll(async () => {
 	home = tempDir("serve-home");
 	serve = spawn(process.execPath, [EVALS_CLI, "serve", "--port", "0"], {
-		cwd: repoRoot,
-		env: env(home),
+		cwd: REPO_ROOT,
+		env: cliEnv(home),
 		stdio: ["ignore", "pipe", "pipe"],
 	});
 	serve.stderr?.on("data", (chunk) => {

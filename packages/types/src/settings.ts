@@ -129,6 +129,7 @@ export const secretSettingKeys = [
 	"groqApiKey",
 	"deepSeekApiKey",
 	"litellmApiKey",
+	"ollamaApiKey",
 	"fireworksApiKey",
 	"togetherApiKey",
 	"cerebrasApiKey",
@@ -138,6 +139,36 @@ export const secretSettingKeys = [
 	"zaiApiKey",
 	"vercelAiGatewayApiKey",
 ] as const satisfies readonly (keyof Settings)[];
+
+/**
+ * Where each secret comes from instead of a settings file or a flag: the environment variables
+ * the agent reads for it, first match wins.
+ */
+export const secretSettingEnv = {
+	apiKey: ["ANTHROPIC_API_KEY"],
+	openAiApiKey: ["OPENAI_API_KEY"],
+	openAiNativeApiKey: ["OPENAI_API_KEY"],
+	openRouterApiKey: ["OPENROUTER_API_KEY"],
+	geminiApiKey: ["GEMINI_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY"],
+	vertexJsonCredentials: ["GOOGLE_VERTEX_JSON_CREDENTIALS"],
+	awsAccessKey: ["AWS_ACCESS_KEY_ID"],
+	awsSecretKey: ["AWS_SECRET_ACCESS_KEY"],
+	awsSessionToken: ["AWS_SESSION_TOKEN"],
+	mistralApiKey: ["MISTRAL_API_KEY"],
+	xaiApiKey: ["XAI_API_KEY"],
+	groqApiKey: ["GROQ_API_KEY"],
+	deepSeekApiKey: ["DEEPSEEK_API_KEY"],
+	litellmApiKey: ["LITELLM_API_KEY"],
+	ollamaApiKey: ["OLLAMA_API_KEY"],
+	fireworksApiKey: ["FIREWORKS_API_KEY"],
+	togetherApiKey: ["TOGETHER_API_KEY"],
+	cerebrasApiKey: ["CEREBRAS_API_KEY"],
+	sambaNovaApiKey: ["SAMBANOVA_API_KEY"],
+	requestyApiKey: ["REQUESTY_API_KEY"],
+	moonshotApiKey: ["MOONSHOT_API_KEY"],
+	zaiApiKey: ["ZAI_API_KEY"],
+	vercelAiGatewayApiKey: ["AI_GATEWAY_API_KEY"],
+} as const satisfies Record<(typeof secretSettingKeys)[number], readonly string[]>;
 
 // Unknown keys are preserved, so secrets are also recognised by the shape of their name.
 const secretKeyPattern = /(api[-_]?key|secret|token|password|credential|authorization)/i;

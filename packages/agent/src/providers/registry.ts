@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { type ModelInfo, type ProviderId, providerIds, type Settings } from "@agent-evals/types";
+import { type ModelInfo, type ProviderId, providerIds, type Settings, secretSettingEnv } from "@agent-evals/types";
 import { DEFAULT_MODEL_INFO, knownModelIds, lookupModelInfo } from "@agent-evals/types/models";
 import type * as AmazonBedrock from "@ai-sdk/amazon-bedrock";
 import type * as Anthropic from "@ai-sdk/anthropic";
@@ -99,13 +99,16 @@ function envList(names: readonly string[]): string {
 	return `the ${names.join(" or ")} ${variable}`;
 }
 
-/** A key from the settings, else from the environment; undefined if neither has one. */
-function optionalKey(ctx: Scope, settingKey: string | undefined, envNames: readonly string[]): string | undefined {
-	return (settingKey !== undefined ? text(ctx.settings[settingKey]) : undefined) ?? fromEnv(ctx.env, envNames)?.value;
+type SecretKey = keyof typeof secretSettingEnv;
+
+/** A key from the settings, else from its environment variables; undefined if neither has one. */
+function optionalKey(ctx: Scope, settingKey: SecretKey): string | undefined {
+	return text(ctx.settings[settingKey]) ?? fromEnv(ctx.env, secretSettingEnv[settingKey])?.value;
 }
 
-function requireKey(ctx: Scope, settingKey: StringSettingKey, envNames: readonly string[]): string {
-	const key = optionalKey(ctx, settingKey, envNames);
+function requireKey(ctx: Scope, settingKey: SecretKey): string {
+	const key = optionalKey(ctx, settingKey);
+	const envNames = secretSettingEnv[settingKey];
 	if (key !== undefined) return key;
 	throw new ProviderConfigError(
 		`Missing API key for provider "${ctx.providerId}": set "${settingKey}" in the settings or ${envList(envNames)}.`,
@@ -165,8 +168,7 @@ function compatibleChat(
 /** A hosted OpenAI-compatible provider with a required key and a documented base URL. */
 function hosted(options: {
 	catalogue: "open" | "closed";
-	keySetting: StringSettingKey;
-	keyEnv: readonly string[];
+	keySetting: SecretKey;
 	baseUrlSetting?: StringSettingKey;
 	baseUrlEnv: readonly string[];
 	defaultBaseUrl: string;
@@ -177,7 +179,7 @@ function hosted(options: {
 		defaultModel: options.defaultModel,
 		create: (ctx) =>
 			compatibleChat(ctx, {
-				apiKey: requireKey(ctx, options.keySetting, options.keyEnv),
+				apiKey: requireKey(ctx, options.keySetting),
 				baseURL: baseUrl(ctx, options.baseUrlSetting, options.baseUrlEnv) ?? options.defaultBaseUrl,
 			}),
 	};
@@ -222,7 +224,7 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 		defaultModel: "claude-sonnet-4-5",
 		create: (ctx) =>
 			createAnthropic({
-				apiKey: requireKey(ctx, "apiKey", ["ANTHROPIC_API_KEY"]),
+				apiKey: requireKey(ctx, "apiKey"),
 				baseURL: withVersionSuffix(baseUrl(ctx, "anthropicBaseUrl", ["ANTHROPIC_BASE_URL"]), "/v1"),
 				fetch: ctx.fetch,
 			}).messages(ctx.modelId),
@@ -234,7 +236,7 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 		defaultModel: "gpt-4.1",
 		create: (ctx) =>
 			createOpenAI({
-				apiKey: requireKey(ctx, "openAiApiKey", ["OPENAI_API_KEY"]),
+				apiKey: requireKey(ctx, "openAiApiKey"),
 				baseURL: baseUrl(ctx, "openAiBaseUrl", ["OPENAI_BASE_URL"]),
 				headers: headersSetting(ctx.settings),
 				fetch: ctx.fetch,
@@ -246,7 +248,7 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 		defaultModel: "gpt-5.1",
 		create: (ctx) =>
 			createOpenAI({
-				apiKey: requireKey(ctx, "openAiNativeApiKey", ["OPENAI_API_KEY"]),
+				apiKey: requireKey(ctx, "openAiNativeApiKey"),
 				baseURL: baseUrl(ctx, "openAiNativeBaseUrl", ["OPENAI_BASE_URL"]),
 				fetch: ctx.fetch,
 			}).responses(ctx.modelId),
@@ -258,7 +260,7 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 		create: (ctx) =>
 			compatibleChat(ctx, {
 				baseURL: compatibleBaseUrl(ctx),
-				apiKey: optionalKey(ctx, "openAiApiKey", ["OPENAI_API_KEY"]),
+				apiKey: optionalKey(ctx, "openAiApiKey"),
 				headers: headersSetting(ctx.settings),
 			}),
 	},
@@ -268,7 +270,7 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 		defaultModel: "anthropic/claude-sonnet-4.5",
 		create: (ctx) =>
 			createOpenRouter({
-				apiKey: requireKey(ctx, "openRouterApiKey", ["OPENROUTER_API_KEY"]),
+				apiKey: requireKey(ctx, "openRouterApiKey"),
 				baseURL: baseUrl(ctx, "openRouterBaseUrl", ["OPENROUTER_BASE_URL"]),
 				// "strict" asks for usage in the stream; usage.include adds the billed cost.
 				compatibility: "strict",
@@ -280,7 +282,7 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 		defaultModel: "gemini-2.5-pro",
 		create: (ctx) =>
 			createGoogleGenerativeAI({
-				apiKey: requireKey(ctx, "geminiApiKey", ["GEMINI_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY"]),
+				apiKey: requireKey(ctx, "geminiApiKey"),
 				baseURL: withVersionSuffix(
 					baseUrl(ctx, "googleGeminiBaseUrl", ["GOOGLE_GEMINI_BASE_URL", "GEMINI_BASE_URL"]),
 					"/v1beta",
@@ -361,7 +363,7 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 		defaultModel: "codestral-latest",
 		create: (ctx) =>
 			createMistral({
-				apiKey: requireKey(ctx, "mistralApiKey", ["MISTRAL_API_KEY"]),
+				apiKey: requireKey(ctx, "mistralApiKey"),
 				baseURL: baseUrl(ctx, undefined, ["MISTRAL_BASE_URL"]),
 				fetch: ctx.fetch,
 			})(ctx.modelId),
@@ -371,7 +373,7 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 		defaultModel: "grok-code-fast-1",
 		create: (ctx) =>
 			createXai({
-				apiKey: requireKey(ctx, "xaiApiKey", ["XAI_API_KEY"]),
+				apiKey: requireKey(ctx, "xaiApiKey"),
 				baseURL: baseUrl(ctx, undefined, ["XAI_BASE_URL"]),
 				fetch: ctx.fetch,
 			}).chat(ctx.modelId),
@@ -381,7 +383,7 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 		defaultModel: "moonshotai/kimi-k2-instruct-0905",
 		create: (ctx) =>
 			createGroq({
-				apiKey: requireKey(ctx, "groqApiKey", ["GROQ_API_KEY"]),
+				apiKey: requireKey(ctx, "groqApiKey"),
 				baseURL: baseUrl(ctx, undefined, ["GROQ_BASE_URL"]),
 				fetch: ctx.fetch,
 			})(ctx.modelId),
@@ -391,7 +393,7 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 		defaultModel: "deepseek-chat",
 		create: (ctx) =>
 			createDeepSeek({
-				apiKey: requireKey(ctx, "deepSeekApiKey", ["DEEPSEEK_API_KEY"]),
+				apiKey: requireKey(ctx, "deepSeekApiKey"),
 				baseURL: baseUrl(ctx, "deepSeekBaseUrl", ["DEEPSEEK_BASE_URL"]),
 				fetch: ctx.fetch,
 			})(ctx.modelId),
@@ -405,7 +407,7 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 				baseURL:
 					withVersionSuffix(baseUrl(ctx, "ollamaBaseUrl", ["OLLAMA_BASE_URL"]), "/v1") ?? "http://localhost:11434/v1",
 				// Only Ollama's hosted service checks a key; a local server ignores it.
-				apiKey: optionalKey(ctx, "ollamaApiKey", ["OLLAMA_API_KEY"]),
+				apiKey: optionalKey(ctx, "ollamaApiKey"),
 			}),
 	},
 	lmstudio: {
@@ -427,13 +429,12 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 				// LiteLLM answers both with and without /v1, so the URL is used as given.
 				baseURL: baseUrl(ctx, "litellmBaseUrl", ["LITELLM_BASE_URL"]) ?? "http://localhost:4000/v1",
 				// A LiteLLM proxy without a master key accepts requests without one.
-				apiKey: optionalKey(ctx, "litellmApiKey", ["LITELLM_API_KEY"]),
+				apiKey: optionalKey(ctx, "litellmApiKey"),
 			}),
 	},
 	fireworks: hosted({
 		catalogue: "open",
 		keySetting: "fireworksApiKey",
-		keyEnv: ["FIREWORKS_API_KEY"],
 		baseUrlEnv: ["FIREWORKS_BASE_URL"],
 		defaultBaseUrl: "https://api.fireworks.ai/inference/v1",
 		defaultModel: "accounts/fireworks/models/kimi-k2-instruct-0905",
@@ -441,7 +442,6 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 	together: hosted({
 		catalogue: "open",
 		keySetting: "togetherApiKey",
-		keyEnv: ["TOGETHER_API_KEY"],
 		baseUrlEnv: ["TOGETHER_BASE_URL"],
 		defaultBaseUrl: "https://api.together.xyz/v1",
 		defaultModel: "Qwen/Qwen3-Coder-480B-A35B-Instruct-FP8",
@@ -449,7 +449,6 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 	cerebras: hosted({
 		catalogue: "closed",
 		keySetting: "cerebrasApiKey",
-		keyEnv: ["CEREBRAS_API_KEY"],
 		baseUrlEnv: ["CEREBRAS_BASE_URL"],
 		defaultBaseUrl: "https://api.cerebras.ai/v1",
 		defaultModel: "gpt-oss-120b",
@@ -457,7 +456,6 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 	sambanova: hosted({
 		catalogue: "closed",
 		keySetting: "sambaNovaApiKey",
-		keyEnv: ["SAMBANOVA_API_KEY"],
 		baseUrlEnv: ["SAMBANOVA_BASE_URL"],
 		defaultBaseUrl: "https://api.sambanova.ai/v1",
 		defaultModel: "Meta-Llama-3.3-70B-Instruct",
@@ -465,7 +463,6 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 	requesty: hosted({
 		catalogue: "open",
 		keySetting: "requestyApiKey",
-		keyEnv: ["REQUESTY_API_KEY"],
 		baseUrlSetting: "requestyBaseUrl",
 		baseUrlEnv: ["REQUESTY_BASE_URL"],
 		defaultBaseUrl: "https://router.requesty.ai/v1",
@@ -474,7 +471,6 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 	moonshot: hosted({
 		catalogue: "closed",
 		keySetting: "moonshotApiKey",
-		keyEnv: ["MOONSHOT_API_KEY"],
 		baseUrlSetting: "moonshotBaseUrl",
 		baseUrlEnv: ["MOONSHOT_BASE_URL"],
 		defaultBaseUrl: "https://api.moonshot.ai/v1",
@@ -483,7 +479,6 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 	zai: hosted({
 		catalogue: "closed",
 		keySetting: "zaiApiKey",
-		keyEnv: ["ZAI_API_KEY"],
 		baseUrlEnv: ["ZAI_BASE_URL"],
 		defaultBaseUrl: "https://api.z.ai/api/paas/v4",
 		defaultModel: "glm-4.6",
@@ -491,7 +486,6 @@ const providers: Record<Exclude<ProviderId, "oracle" | "scripted">, ProviderSpec
 	"vercel-ai-gateway": hosted({
 		catalogue: "open",
 		keySetting: "vercelAiGatewayApiKey",
-		keyEnv: ["AI_GATEWAY_API_KEY"],
 		baseUrlEnv: ["AI_GATEWAY_BASE_URL"],
 		defaultBaseUrl: "https://ai-gateway.vercel.sh/v1",
 		defaultModel: "anthropic/claude-sonnet-4",

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { languageSchema, type RunConfig, runConfigSchema } from "@agent-evals/types";
+import { languageSchema, type RunConfig, runConfigSchema, settingsSchema } from "@agent-evals/types";
 import { InvalidArgumentError } from "commander";
 import { UsageError } from "./errors.js";
 
@@ -110,10 +110,75 @@ export function runConfigFrom(flags: Record<string, unknown>): RunConfig {
 		description: flags.description,
 		name: flags.name,
 		mcp: mcpFromFlags(flags),
+		settings: settingsFromFlags(flags),
 	});
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
 		throw new UsageError(`invalid ${issue?.path.join(".") ?? "option"}: ${issue?.message ?? "invalid"}`);
 	}
 	return parsed.data;
+}
+
+/** `--set key=value`, repeatable: the value is JSON when it parses as JSON, else the text itself. */
+export function setting(value: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
+	const eq = value.indexOf("=");
+	if (eq <= 0) throw new InvalidArgumentError(`expected key=value, got "${value}".`);
+	const key = value.slice(0, eq).trim();
+	const text = value.slice(eq + 1);
+	let parsed: unknown = text;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		// Not JSON: a plain string such as a model id.
+	}
+	return { ...previous, [key]: parsed };
+}
+
+/**
+ * The run's agent settings: `--settings FILE` (a JSON object, Roo Code's key names) with
+ * `--set key=value` above it. Checked by the settings schema, naming the file or the flag.
+ */
+export function settingsFromFlags(flags: Record<string, unknown>): Record<string, unknown> | undefined {
+	const file = flags.settings as string | undefined;
+	const overrides = (flags.set as Record<string, unknown> | undefined) ?? {};
+	let fromFile: Record<string, unknown> = {};
+	if (file !== undefined) {
+		const path = resolve(file);
+		const parsed = readJsonFile(path, "settings file");
+		if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+			throw new UsageError(
+				`The settings file ${path} must hold a JSON object of settings, e.g. {"modelTemperature": 0}.`,
+			);
+		}
+		fromFile = parsed as Record<string, unknown>;
+		checkSettings(fromFile, path);
+	}
+	checkSettings(overrides, "--set");
+	if (file === undefined && Object.keys(overrides).length === 0) return undefined;
+	return { ...fromFile, ...overrides };
+}
+
+function checkSettings(settings: Record<string, unknown>, where: string): void {
+	const parsed = settingsSchema.safeParse(settings);
+	if (parsed.success) return;
+	const issue = parsed.error.issues[0];
+	throw new UsageError(`${where}: ${issue?.path.join(".") || "settings"}: ${issue?.message ?? "invalid"}`);
+}
+
+/** A JSON file the user named: a missing file or bad JSON is their mistake, said in one line. */
+export function readJsonFile(path: string, what: string): unknown {
+	let text: string;
+	try {
+		text = readFileSync(path, "utf8");
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new UsageError(
+			`Cannot read the ${what} ${path}: ${code === "ENOENT" ? "no such file" : (error as Error).message}.`,
+		);
+	}
+	try {
+		return JSON.parse(text);
+	} catch (error) {
+		throw new UsageError(`The ${what} ${path} is not valid JSON: ${(error as Error).message}.`);
+	}
 }

@@ -293,8 +293,8 @@ export const mcpRetrievalCalls = pgTable(
 		/** The arguments (tool) or `{uri}` (resource), capped; the size is the full size. */
 		request: jsonb("request").$type<unknown>(),
 		requestSize: integer("request_size"),
-		/** The result text as the agent saw it, capped; the size is the full size. */
-		response: jsonb("response").$type<unknown>(),
+		/** `{text}`: the result text as the agent saw it, capped; the size is the full size. */
+		response: jsonb("response").$type<{ text: string }>(),
 		responseSize: integer("response_size"),
 		durationMs: integer("duration_ms"),
 		errorMessage: text("error_message"),

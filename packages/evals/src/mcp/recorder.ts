@@ -331,7 +331,8 @@ function callRow(benchmarkId: number, call: ClosedCall): NewMcpRetrievalCall {
 		uri: call.uri ?? null,
 		request: capped(call.request),
 		requestSize: call.requestSize ?? null,
-		response: call.response === undefined ? null : capText(call.response),
+		// Wrapped: a bare JSON string in a jsonb column reads back ambiguously on some drivers.
+		response: call.response === undefined ? null : { text: capText(call.response) },
 		responseSize: call.responseSize ?? call.response?.length ?? null,
 		durationMs: call.durationMs === undefined ? null : Math.round(call.durationMs),
 		errorMessage: call.error ?? null,

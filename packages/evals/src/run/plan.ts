@@ -1,4 +1,10 @@
-import { type RunConfig, redactSettings, type Settings } from "@agent-evals/types";
+import {
+	isSecretSettingKey,
+	type RunConfig,
+	redactSettings,
+	type Settings,
+	secretSettingEnv,
+} from "@agent-evals/types";
 import type { Run, Task } from "../db/schema.js";
 import type { Store } from "../db/store.js";
 import { loadSuite } from "../exercises/load.js";
@@ -23,7 +29,10 @@ export interface PlannedRun {
  * The checks that need nothing but the config: the model, the agent and the sandbox must be
  * ones we know. The CLI and the API make them before touching the store.
  */
-export function checkRunConfig(config: Pick<RunConfig, "model" | "agent" | "sandbox" | "mcp">): void {
+export function checkRunConfig(config: Pick<RunConfig, "model" | "agent" | "sandbox" | "mcp" | "settings">): void {
+	for (const key of Object.keys(config.settings ?? {})) {
+		if (isSecretSettingKey(key)) throw new RunConfigError(secretRefusal(key));
+	}
 	try {
 		parseModelSpec(config.model);
 		getAgentAdapter(config.agent);
@@ -32,6 +41,13 @@ export function checkRunConfig(config: Pick<RunConfig, "model" | "agent" | "sand
 		throw new RunConfigError(error instanceof Error ? error.message : String(error));
 	}
 	if (config.mcp) resolveRunMcp(config.mcp);
+}
+
+/** Keys are never taken from a run's settings: they would be stored, logged and sent around. */
+function secretRefusal(key: string): string {
+	const names: readonly string[] | undefined = (secretSettingEnv as Record<string, readonly string[]>)[key];
+	const where = names ? `in the environment as ${names.join(" or ")}` : "in the environment";
+	return `"${key}" looks like a secret and is not taken from run settings: put it ${where}.`;
 }
 
 /** Errors that mean the config asks for something impossible: the caller's mistake, not ours. */

@@ -8,7 +8,7 @@ import { checkRunConfig, createRun, isRunConfigMistake } from "../../run/plan.js
 import { sandboxNames } from "../../sandbox/registry.js";
 import { openContext } from "../context.js";
 import { UsageError } from "../errors.js";
-import { collect, integer, language, positiveNumber, runConfigFrom } from "../options.js";
+import { collect, integer, language, positiveNumber, runConfigFrom, setting } from "../options.js";
 import { findServer, runOnServer } from "../remote.js";
 import { printReport, START_DASHBOARD } from "../run-output.js";
 import { executeWithProgress } from "./execute.js";
@@ -56,6 +56,8 @@ export function registerRun(program: Command): void {
 			integer(commandTimeoutSeconds.min, commandTimeoutSeconds.max),
 			runDefaults.commandTimeoutSeconds,
 		)
+		.option("--settings <file>", "agent settings: a JSON object with Roo Code's key names (no API keys)")
+		.option("--set <key=value>", "one agent setting, above --settings; the value is JSON or text (repeatable)", setting)
 		.option("--mcp-config <file>", "MCP servers for the agent: an mcp.json (Roo Code's format)")
 		.option("--mcp-server <name>", "use only these servers of --mcp-config (repeatable or comma-separated)", collect)
 		.option("--user-intent <text>", "what the MCP servers should help with (stored, and told to the agent)")
