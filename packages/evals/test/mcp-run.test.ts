@@ -193,9 +193,24 @@ describe("evals run with MCP servers", () => {
 			expect(everything?.p50Ms).toEqual(expect.any(Number));
 			expect(stats.find((s) => s.server === "slow")).toMatchObject({ calls: 1, timeouts: 1, errorRate: 1 });
 			expect(stats.find((s) => s.server === "broken")?.connectionFailures).toBeGreaterThan(0);
+
+			// The drawer's view of the task: each call with its timing and size, joined to the transcript.
+			const detail = await store.tasks.detail(task?.id ?? -1);
+			expect(detail?.mcpCalls.map((c) => [c.server, c.name, c.error === null])).toEqual(
+				calls.map((c) => [c.serverName, c.toolName ?? c.uri, c.errorMessage === null]),
+			);
+			const responseTs = new Set(detail?.messages.filter((m) => m.say === "mcp_server_response").map((m) => m.ts));
+			expect(detail?.mcpCalls.filter((c) => c.messageTs !== null && responseTs.has(c.messageTs))).toHaveLength(7);
 		} finally {
 			await database.close();
 		}
+
+		const shown = await runCli(["show", String(report.runId), "--mcp"], { home });
+		expect(shown.code, said(shown)).toBe(0);
+		expect(shown.stdout).toMatch(/^MCP servers$/m);
+		expect(shown.stdout).toMatch(/^everything\s+3\s+1 \(/m);
+		expect(shown.stdout).toMatch(/^slow\s+1\s+1 \(100\.0%\)\s+1\s/m);
+		expect(shown.stdout).toMatch(/^python\/adder\s+9\s+7\s+3\s+passed$/m);
 	}, 180_000);
 
 	it("refuses a bad MCP config, an unknown server, and a key in the settings, in one line each", async () => {

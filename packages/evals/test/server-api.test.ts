@@ -6,6 +6,7 @@ import {
 	healthResponseSchema,
 	runDetailResponseSchema,
 	runListResponseSchema,
+	runMcpResponseSchema,
 	runReportSchema,
 	taskDetailSchema,
 	taskListResponseSchema,
@@ -119,6 +120,10 @@ describe("HTTP API", () => {
 		expect(taskDetail.messages.some((message) => message.partial === true)).toBe(false);
 		expect(new Set(taskDetail.messages.map((message) => message.ts)).size).toBe(taskDetail.messages.length);
 		expect(taskDetail.toolErrors).toEqual([]);
+		expect(taskDetail.mcpCalls).toEqual([]);
+		// A run without MCP servers has an empty MCP view (not an error).
+		const mcp = runMcpResponseSchema.parse((await api.call("GET", `/api/runs/${id}/mcp`)).body);
+		expect(mcp).toEqual({ servers: [], tasks: [] });
 	});
 
 	it("starts the smoke selection for an empty body", async () => {
@@ -190,7 +195,13 @@ describe("HTTP API", () => {
 
 	it("validates ids and queries, and answers 404 for what does not exist", async () => {
 		const api = shared;
-		for (const path of ["/api/runs/999", "/api/runs/999/tasks", "/api/tasks/999", "/api/runs/999/export?format=csv"]) {
+		for (const path of [
+			"/api/runs/999",
+			"/api/runs/999/tasks",
+			"/api/runs/999/mcp",
+			"/api/tasks/999",
+			"/api/runs/999/export?format=csv",
+		]) {
 			const reply = await api.call("GET", path);
 			expect(reply.status, path).toBe(404);
 			expect(errorOf(reply).code).toBe("not_found");

@@ -212,6 +212,61 @@ export const taskListQuerySchema = z.object({
 });
 export type TaskListQuery = z.output<typeof taskListQuerySchema>;
 
+// ------------------------------------------------------------------------------------------- MCP
+
+/** One MCP call of a task, as the drawer shows it beside the transcript. */
+export const mcpCallSchema = z.object({
+	stepNumber: z.number().int(),
+	server: z.string(),
+	kind: z.enum(["tool", "resource"]),
+	/** The tool name, or the resource URI. */
+	name: z.string(),
+	request: z.unknown(),
+	requestSize: z.number().nullable(),
+	/** The result text, capped (the size is the full size). */
+	response: z.string().nullable(),
+	responseSize: z.number().nullable(),
+	durationMs: z.number().nullable(),
+	error: z.string().nullable(),
+	timedOut: z.boolean(),
+	/** `ts` of the transcript message with the response. */
+	messageTs: z.number().nullable(),
+});
+export type McpCall = z.infer<typeof mcpCallSchema>;
+
+export const mcpServerStatsSchema = z.object({
+	server: z.string(),
+	calls: count,
+	errors: count,
+	timeouts: count,
+	errorRate: z.number(),
+	p50Ms: z.number().nullable(),
+	p95Ms: z.number().nullable(),
+	responseSizeP50: z.number().nullable(),
+	responseSizeMax: z.number().nullable(),
+	topTools: z.array(z.object({ name: z.string(), calls: count })),
+	connectionFailures: count,
+});
+export type McpServerStatsView = z.infer<typeof mcpServerStatsSchema>;
+
+/** `GET /api/runs/:id/mcp`: how a run used its MCP servers, per server and per task. */
+export const runMcpResponseSchema = z.object({
+	servers: z.array(mcpServerStatsSchema),
+	tasks: z.array(
+		z.object({
+			taskId: z.number().int(),
+			language: z.string(),
+			exercise: z.string(),
+			iteration: z.number().int(),
+			steps: count,
+			calls: count,
+			errors: count,
+			passed: z.boolean().nullable(),
+		}),
+	),
+});
+export type RunMcpResponse = z.infer<typeof runMcpResponseSchema>;
+
 export const toolErrorSchema = z.object({ toolName: z.string(), error: z.string(), createdAt: isoDate });
 
 export const taskDetailSchema = taskSummarySchema.extend({
@@ -222,6 +277,8 @@ export const taskDetailSchema = taskSummarySchema.extend({
 	workspaceDiff: z.string().nullable(),
 	phaseTimings: z.record(z.string(), z.number()).nullable(),
 	agentTaskId: z.string().nullable(),
+	/** The task's MCP calls, in order (empty without MCP). */
+	mcpCalls: z.array(mcpCallSchema),
 });
 export type TaskDetail = z.infer<typeof taskDetailSchema>;
 

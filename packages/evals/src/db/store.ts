@@ -34,6 +34,6 @@ export class Store {
 		this.events = new EventQueries(db);
 		this.toolErrors = new ToolErrorQueries(db);
 		this.mcp = new McpQueries(db);
-		this.tasks = new TaskQueries(db, { events: this.events, toolErrors: this.toolErrors });
+		this.tasks = new TaskQueries(db, { events: this.events, toolErrors: this.toolErrors, mcp: this.mcp });
 	}
 }

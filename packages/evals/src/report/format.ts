@@ -57,3 +57,15 @@ export function runLine(run: RunSummary): string[] {
 		seconds(run.durationMs),
 	];
 }
+
+/** `1.2 kB`, `340 B`: sizes of MCP answers. */
+export function bytes(size: number | null | undefined): string {
+	if (size === null || size === undefined) return "-";
+	if (size < 1000) return `${Math.round(size)} B`;
+	if (size < 1_000_000) return `${(size / 1000).toFixed(1)} kB`;
+	return `${(size / 1_000_000).toFixed(1)} MB`;
+}
+
+export function ms(value: number | null | undefined): string {
+	return value === null || value === undefined ? "-" : `${Math.round(value)} ms`;
+}

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { runLine, table } from "../../report/format.js";
+import { mcpReportText } from "../../report/mcp-report.js";
 import { loadRunReport, loadRunReports, runReportJson, runReportText } from "../../report/run-report.js";
 import { RunBusyError, RunConfigError, RunStateError } from "../../run/errors.js";
 import { openContext } from "../context.js";
@@ -43,16 +44,21 @@ export function registerManage(program: Command): void {
 		.command("show <id>")
 		.description("Show a run: every task's verdict, time, tokens and cost; --details adds failed tasks' test output")
 		.option("--details", "include the error and the end of the test output of failed tasks")
+		.option(
+			"--mcp",
+			"also show how the run used its MCP servers: calls, latency, errors, sizes per server and per task",
+		)
 		.option("--json", "print JSON")
-		.action(async (id: string, flags: { details?: boolean; json?: boolean }) => {
+		.action(async (id: string, flags: { details?: boolean; mcp?: boolean; json?: boolean }) => {
 			const ctx = await openContext();
 			try {
 				const report = await loadRunReport(ctx.store, runId(id), { details: flags.details });
 				if (!report) throw new UsageError(`There is no run ${id}. List runs with: npm run evals -- runs`);
+				const mcp = flags.mcp ? await ctx.store.mcp.runView(report.run.id) : undefined;
 				process.stdout.write(
 					flags.json
-						? `${JSON.stringify({ ...runReportJson(report), run: report.run }, null, 2)}\n`
-						: `${runReportText(report)}\n`,
+						? `${JSON.stringify({ ...runReportJson(report), run: report.run, ...(mcp ? { mcp } : {}) }, null, 2)}\n`
+						: `${runReportText(report)}\n${mcp ? `\n${mcpReportText(mcp)}\n` : ""}`,
 				);
 			} finally {
 				await ctx.close();

@@ -1,3 +1,4 @@
+import type { McpServerStatsView, RunMcpResponse } from "@agent-evals/types";
 import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
 import {
@@ -10,6 +11,7 @@ import {
 	type NewMcpConnectionEvent,
 	type NewMcpResourceEvent,
 	type NewMcpRetrievalCall,
+	tasks,
 } from "../schema.js";
 import { chunks, must, number } from "./sql.js";
 
@@ -21,22 +23,8 @@ export interface BenchmarkTotals {
 	codeExecutionSuccess: boolean | null;
 }
 
-/** Per server: how its calls went over a run. */
-export interface McpServerStats {
-	server: string;
-	calls: number;
-	errors: number;
-	timeouts: number;
-	/** errors / calls; 0 without calls. */
-	errorRate: number;
-	p50Ms: number | null;
-	p95Ms: number | null;
-	responseSizeP50: number | null;
-	responseSizeMax: number | null;
-	/** The most called tools (or resource URIs), most first. */
-	topTools: Array<{ name: string; calls: number }>;
-	connectionFailures: number;
-}
+/** Per server: how its calls went over a run (the API's shape). */
+export type McpServerStats = McpServerStatsView;
 
 /** The MCP tables: connection and resource events, one benchmark row per task, and its calls. */
 export class McpQueries {
@@ -139,6 +127,32 @@ export class McpQueries {
 			.from(mcpResourceEvents)
 			.where(eq(mcpResourceEvents.runId, runId))
 			.orderBy(asc(mcpResourceEvents.id));
+	}
+
+	/** `GET /api/runs/:id/mcp`: per server, and per task that used MCP (steps, calls, errors, verdict). */
+	async runView(runId: number): Promise<RunMcpResponse> {
+		const [servers, rows] = await Promise.all([
+			this.serverStats(runId),
+			this.db
+				.select({ benchmark: mcpRetrievalBenchmarks, task: tasks })
+				.from(mcpRetrievalBenchmarks)
+				.innerJoin(tasks, eq(mcpRetrievalBenchmarks.taskId, tasks.id))
+				.where(eq(mcpRetrievalBenchmarks.runId, runId))
+				.orderBy(asc(tasks.id)),
+		]);
+		return {
+			servers,
+			tasks: rows.map(({ benchmark, task }) => ({
+				taskId: task.id,
+				language: task.language,
+				exercise: task.exercise,
+				iteration: task.iteration,
+				steps: benchmark.totalSteps,
+				calls: benchmark.mcpCallCount,
+				errors: benchmark.errorCount,
+				passed: benchmark.codeExecutionSuccess,
+			})),
+		};
 	}
 
 	/** Per server over a run: calls, latency percentiles, error rate, response sizes, top tools. */

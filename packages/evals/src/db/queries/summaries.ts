@@ -1,5 +1,5 @@
-import type { RunDetail, RunSummary, TaskSummary, ToolUsage } from "@agent-evals/types";
-import type { Run, Task, TaskMetrics } from "../schema.js";
+import type { McpCall, RunDetail, RunSummary, TaskSummary, ToolUsage } from "@agent-evals/types";
+import type { McpRetrievalCall, Run, Task, TaskMetrics } from "../schema.js";
 import type { RunTotals } from "./totals.js";
 
 /*
@@ -92,5 +92,22 @@ export function toTaskSummary(task: Task, metrics: TaskMetrics | null, now: numb
 		toolUsage: metrics?.toolUsage ?? {},
 		testsTampered: task.testsTampered,
 		error: task.error,
+	};
+}
+
+export function toMcpCall(call: McpRetrievalCall): McpCall {
+	return {
+		stepNumber: call.stepNumber,
+		server: call.serverName,
+		kind: call.kind,
+		name: call.toolName ?? call.uri ?? "?",
+		request: call.request,
+		requestSize: call.requestSize,
+		response: call.response?.text ?? null,
+		responseSize: call.responseSize,
+		durationMs: call.durationMs,
+		error: call.errorMessage,
+		timedOut: call.timedOut,
+		messageTs: call.messageTs,
 	};
 }

@@ -3,9 +3,10 @@ import { and, asc, count, eq, inArray } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { type NewTask, type Task, type TaskMetrics, type TaskStatus, taskMetrics, tasks } from "../schema.js";
 import type { EventQueries } from "./events.js";
+import type { McpQueries } from "./mcp.js";
 import { metricsValues, ZERO_METRICS } from "./metrics.js";
 import { asArray, chunks, isEmpty, must } from "./sql.js";
-import { toTaskSummary } from "./summaries.js";
+import { toMcpCall, toTaskSummary } from "./summaries.js";
 import type { ToolErrorQueries } from "./tool-errors.js";
 
 /** The key columns are fixed once a task exists; everything else can change. */
@@ -40,7 +41,7 @@ const RESET: TaskPatch = {
 export class TaskQueries {
 	constructor(
 		private readonly db: Db,
-		private readonly related: { events: EventQueries; toolErrors: ToolErrorQueries },
+		private readonly related: { events: EventQueries; toolErrors: ToolErrorQueries; mcp: McpQueries },
 	) {}
 
 	/**
@@ -151,9 +152,10 @@ export class TaskQueries {
 		const row = await this.withMetrics(taskId);
 		if (!row) return undefined;
 		const { task } = row;
-		const [messages, toolErrors] = await Promise.all([
+		const [messages, toolErrors, mcpCalls] = await Promise.all([
 			this.related.events.transcript(taskId),
 			this.related.toolErrors.list(task.runId, { taskId }),
+			this.related.mcp.taskCalls(taskId),
 		]);
 		const phaseTimings = task.phaseTimings
 			? Object.fromEntries(
@@ -172,6 +174,7 @@ export class TaskQueries {
 			workspaceDiff: task.workspaceDiff,
 			phaseTimings,
 			agentTaskId: task.agentTaskId,
+			mcpCalls: mcpCalls.map(toMcpCall),
 		};
 	}
 

@@ -52,6 +52,11 @@ export function runRoutes(deps: ServerDeps) {
 			if (!detail) throw notFound(`There is no run ${id}.`);
 			return c.json(detail);
 		})
+		.get("/:id/mcp", valid("param", idParamSchema), async (c) => {
+			const { id } = c.req.valid("param");
+			await mustExist(id);
+			return c.json(await store.mcp.runView(id));
+		})
 		.delete("/:id", valid("param", idParamSchema), async (c) => {
 			const { id } = c.req.valid("param");
 			const run = await mustExist(id);
