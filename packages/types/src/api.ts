@@ -109,6 +109,8 @@ export const runDetailSchema = runSummarySchema.extend({
 	/** The MCP servers' configs, secrets masked (`${env:NAME}` references as written). */
 	mcpConfig: z.record(z.string(), z.unknown()).nullable(),
 	userIntent: z.string().nullable(),
+	/** The ids of the runs made with this one (an MCP A/B), this one included; [id] for a lone run. */
+	group: z.array(z.number().int()),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 

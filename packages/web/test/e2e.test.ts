@@ -688,6 +688,81 @@ describe.skipIf(!hasChromium)(
 			expect(overflow).toEqual([]);
 			expectNoConsoleErrors();
 		}, 120_000);
+
+		it(
+			"shows an MCP A/B run: its servers, the MCP tab, each call's timing in the drawer, and the pair to compare",
+			async () => {
+				const everything = createRequire(import.meta.url).resolve(
+					"@modelcontextprotocol/server-everything/dist/index.js",
+				);
+				const script = [
+					{
+						toolCalls: [
+							{
+								name: "use_mcp_tool",
+								input: {
+									server_name: "everything",
+									tool_name: "echo",
+									arguments: { message: "from the dashboard test" },
+								},
+							},
+						],
+					},
+				];
+				const created = await api<CreateRunResponse>("/api/runs", {
+					method: "POST",
+					headers: { "Content-Type": "application/json" },
+					body: JSON.stringify({
+						model: "scripted",
+						exercises: ["python/roman-numerals"],
+						name: "e2e mcp",
+						settings: { script },
+						mcp: {
+							config: { mcpServers: { everything: { command: process.execPath, args: [everything, "stdio"] } } },
+							userIntent: "echo messages back",
+							ab: true,
+						},
+					}),
+				});
+				expect(created.baselineId).toEqual(expect.any(Number));
+
+				const page = await openPage();
+				await page.goto(`/runs/${created.id}`);
+				await waitForStatus(page, "completed");
+				expect(await page.textContent(tid("run-mcp"))).toMatch(/MCP\s*everything/);
+				expect(await page.textContent(tid("run-user-intent"))).toMatch(/echo messages back/);
+				expect(await page.getAttribute(tid("compare-run"), "href")).toBe(
+					`/compare?runs=${created.id},${created.baselineId}`,
+				);
+
+				await page.click(tid("view-mcp"));
+				expect(new URL(page.url()).searchParams.get("view")).toBe("mcp");
+				const server = page.locator(`${tid("mcp-server-row")}[data-server="everything"]`);
+				await server.waitFor();
+				expect(await server.locator('[data-label="Calls"]').textContent()).toBe("1");
+				expect(await server.locator('[data-label="Most used"]').textContent()).toBe("echo ×1");
+				await page.screenshot({ path: path.join(shotsDir, "run-mcp-1280x800-light.png"), fullPage: true });
+
+				// From the MCP tab to the task: the call is in the transcript with its timing and size.
+				await page
+					.locator(`${tid("mcp-task-row")} button`)
+					.first()
+					.click();
+				const drawer = page.locator(tid("task-drawer"));
+				await drawer.waitFor();
+				const meta = drawer.locator(`${tid("drawer-transcript")} ${tid("mcp-meta")}`);
+				await meta.first().waitFor();
+				expect(await meta.first().textContent()).toMatch(/\d+(\.\d+)? (ms|s) · \d+(\.\d)? (B|kB)/);
+
+				// The baseline arm has no MCP servers, and says so.
+				await page.goto(`/runs/${created.baselineId}`);
+				await waitForStatus(page, "completed");
+				expect(await page.textContent(tid("run-arm"))).toMatch(/baseline \(no MCP\)/);
+				expect(await page.locator(tid("view-mcp")).count()).toBe(0);
+				expectNoConsoleErrors();
+			},
+			SLOW * 2,
+		);
 	},
 );
 

@@ -4,6 +4,7 @@ import {
 	defaultRunForm,
 	issuesToFieldErrors,
 	matchesExerciseSearch,
+	parseMcpConfig,
 	plannedTaskCount,
 	providerChoices,
 	validateRunForm,
@@ -101,5 +102,38 @@ describe("exercise selection helpers", () => {
 
 	it("offers every provider the server accepts except the test double", () => {
 		expect([...providerChoices].sort()).toEqual(providerIds.filter((id) => id !== "scripted").sort());
+	});
+});
+
+describe("the MCP part of the form", () => {
+	const config = JSON.stringify({
+		mcpServers: { docs: { command: "docs-mcp" }, db: { url: "http://x/mcp", type: "sse" } },
+	});
+
+	it("reads the servers of a pasted mcp.json, and says what is wrong with a bad one", () => {
+		expect(parseMcpConfig("")).toEqual({ servers: [] });
+		expect(parseMcpConfig(config).servers).toEqual(["docs", "db"]);
+		expect(parseMcpConfig("{oops").error).toMatch(/^Not valid JSON/);
+		expect(parseMcpConfig('{"mcpServers": {}}').error).toMatch(/at least one server/);
+	});
+
+	it("sends the config with the ticked servers that still exist, the intent and the A/B choice", () => {
+		const { request, errors } = validateRunForm({
+			...defaultRunForm,
+			mcpConfig: config,
+			mcpServers: ["db", "gone"],
+			userIntent: "  query the database ",
+			mcpAb: true,
+		});
+		expect(errors).toEqual({});
+		expect(request?.mcp).toEqual({
+			config: JSON.parse(config),
+			servers: ["db"],
+			userIntent: "query the database",
+			ab: true,
+		});
+		expect(validateRunForm(defaultRunForm).request?.mcp).toBeUndefined();
+		expect(validateRunForm({ ...defaultRunForm, mcpAb: true }).errors.mcp).toBe("Paste an MCP config first");
+		expect(validateRunForm({ ...defaultRunForm, mcpConfig: "[1]" }).errors.mcp).toMatch(/mcpServers/);
 	});
 });

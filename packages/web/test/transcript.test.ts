@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ClineMessage } from "../src/api/types.js";
+import type { ClineMessage, McpCall } from "../src/api/types.js";
 import { buildTranscript, upsertMessage } from "../src/lib/transcript.js";
 
 const say = (ts: number, kind: string, text?: string, extra: Partial<ClineMessage> = {}): ClineMessage => ({
@@ -83,5 +83,50 @@ describe("upsertMessage", () => {
 		messages = upsertMessage(messages, grown);
 		messages = upsertMessage(messages, say(2, "text", "between"));
 		expect(messages.map((m) => m.text)).toEqual(["Hello", "between", "later"]);
+	});
+});
+
+describe("MCP calls in the transcript", () => {
+	const use = JSON.stringify({ type: "use_mcp_tool", serverName: "docs", toolName: "search", arguments: "{}" });
+	const messages: ClineMessage[] = [
+		{ ts: 10, type: "ask", ask: "use_mcp_server", text: use },
+		{ ts: 11, type: "say", say: "mcp_server_request_started", text: "" },
+		{ ts: 12, type: "say", say: "mcp_server_response", text: "3 pages" },
+		{ ts: 20, type: "ask", ask: "use_mcp_server", text: use },
+		{ ts: 21, type: "say", say: "mcp_server_request_started", text: "" },
+		{ ts: 22, type: "say", say: "mcp_server_response", text: "Error:\nno answer" },
+	];
+	const call = (messageTs: number, extra: Partial<McpCall> = {}): McpCall => ({
+		stepNumber: 1,
+		server: "docs",
+		kind: "tool",
+		name: "search",
+		request: {},
+		requestSize: 2,
+		response: null,
+		responseSize: 1_234,
+		durationMs: 250,
+		error: null,
+		timedOut: false,
+		messageTs,
+		...extra,
+	});
+
+	it("shows the call, not Roo Code's empty 'started' message, and each response with its timing and size", () => {
+		const items = buildTranscript(messages, [
+			call(12),
+			call(22, { error: "timed out", timedOut: true, durationMs: 5_000 }),
+		]);
+		expect(items.map((item) => (item.kind === "mcp" ? [item.title, item.meta, item.failed] : item.kind))).toEqual([
+			["MCP call: docs · search", null, false],
+			["MCP response", "250 ms · 1.2 kB", false],
+			["MCP call: docs · search", null, false],
+			["MCP error", "timed out · 5 s · 1.2 kB", true],
+		]);
+	});
+
+	it("still marks a failed response without recorded calls (a transcript from elsewhere)", () => {
+		const items = buildTranscript(messages);
+		expect(items.filter((item) => item.kind === "mcp" && item.failed)).toHaveLength(1);
 	});
 });

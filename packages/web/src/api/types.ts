@@ -9,11 +9,13 @@ import type {
 	ExerciseListResponse,
 	FailureKind,
 	HealthResponse,
+	McpCall,
 	RunConfigInput,
 	RunDetail,
 	RunDetailResponse,
 	RunListParams,
 	RunListResponse,
+	RunMcpResponse,
 	RunSortKey,
 	RunStatus,
 	RunSummary,
@@ -31,7 +33,9 @@ export type {
 	ApiIssue,
 	ClineMessage,
 	FailureKind,
+	McpCall,
 	RunDetail,
+	RunMcpResponse,
 	RunSortKey,
 	RunStatus,
 	RunSummary,
@@ -72,6 +76,7 @@ export type NewRunRequest = Pick<
 	| "commandTimeoutSeconds"
 	| "name"
 	| "description"
+	| "mcp"
 >;
 
 export type ExportFormat = "csv" | "json" | "junit";

@@ -250,7 +250,7 @@ export function TaskDrawer({
 						<>
 							{tab === "transcript" && (
 								<section data-testid="drawer-transcript" aria-label="Transcript">
-									<Transcript messages={data.messages} />
+									<Transcript messages={data.messages} mcpCalls={data.mcpCalls} />
 								</section>
 							)}
 							{tab === "tests" && (

@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import type { ClineMessage } from "../api/types.js";
+import type { ClineMessage, McpCall } from "../api/types.js";
 import { classifyToolDiff, type DiffLine, parseUnifiedDiff } from "../lib/diff.js";
 import { formatCost, formatTokens } from "../lib/format.js";
 import { buildTranscript, type TranscriptItem } from "../lib/transcript.js";
@@ -135,8 +135,16 @@ function Item({ item }: { item: TranscriptItem }) {
 			);
 		case "mcp":
 			return (
-				<details className="msg msg-mcp" data-kind="mcp">
-					<summary className="msg-label">{item.title}</summary>
+				<details className={item.failed ? "msg msg-mcp msg-mcp-failed" : "msg msg-mcp"} data-kind="mcp">
+					<summary className="msg-label">
+						{item.title}
+						{item.meta && (
+							<span className="msg-meta" data-testid="mcp-meta">
+								{" "}
+								· {item.meta}
+							</span>
+						)}
+					</summary>
 					{item.text && <pre className="code">{item.text}</pre>}
 				</details>
 			);
@@ -164,8 +172,8 @@ function Item({ item }: { item: TranscriptItem }) {
 	}
 }
 
-export function Transcript({ messages }: { messages: ClineMessage[] }) {
-	const items = useMemo(() => buildTranscript(messages), [messages]);
+export function Transcript({ messages, mcpCalls }: { messages: ClineMessage[]; mcpCalls?: McpCall[] }) {
+	const items = useMemo(() => buildTranscript(messages, mcpCalls), [messages, mcpCalls]);
 	if (items.length === 0) return <EmptyState title="No messages yet" />;
 	return (
 		<ol className="transcript">

@@ -47,6 +47,14 @@ export function formatCost(usd: number | null | undefined): string {
 	return `${sign}$${Math.round(abs).toLocaleString("en-US")}`;
 }
 
+/** `340 B`, `1.2 kB`, `3.4 MB`: sizes of MCP answers. */
+export function formatBytes(size: number | null | undefined): string {
+	if (size === null || size === undefined || !Number.isFinite(size)) return DASH;
+	if (size < 1000) return `${Math.round(size)} B`;
+	if (size < 1_000_000) return `${(size / 1000).toFixed(1)} kB`;
+	return `${(size / 1_000_000).toFixed(1)} MB`;
+}
+
 export function formatDuration(ms: number | null | undefined): string {
 	if (ms === null || ms === undefined || Number.isNaN(ms)) return DASH;
 	const sign = ms < 0 ? "-" : "";

@@ -27,6 +27,13 @@ export interface RunForm {
 	commandTimeoutSeconds: string;
 	name: string;
 	description: string;
+	/** An mcp.json pasted or loaded from a file; "" for no MCP servers. */
+	mcpConfig: string;
+	/** The servers of it to give the agent (all of them when none is ticked). */
+	mcpServers: string[];
+	userIntent: string;
+	/** Also run the same tasks without MCP servers, to compare. */
+	mcpAb: boolean;
 }
 
 export const defaultRunForm: RunForm = {
@@ -43,6 +50,10 @@ export const defaultRunForm: RunForm = {
 	commandTimeoutSeconds: String(runDefaults.commandTimeoutSeconds),
 	name: "",
 	description: "",
+	mcpConfig: "",
+	mcpServers: [],
+	userIntent: "",
+	mcpAb: false,
 };
 
 /** Field names match the request body so server issues land on the same fields. */
@@ -57,7 +68,8 @@ export type RunFormField =
 	| "iterations"
 	| "commandTimeoutSeconds"
 	| "name"
-	| "description";
+	| "description"
+	| "mcp";
 
 export type FieldErrors = Partial<Record<RunFormField, string>>;
 
@@ -101,6 +113,10 @@ export function validateRunForm(form: RunForm): { request?: NewRunRequest; error
 	if (form.name.trim().length > 200) errors.name = "Name must be at most 200 characters";
 	if (form.description.length > 5000) errors.description = "Description must be at most 5000 characters";
 
+	const mcp = parseMcpConfig(form.mcpConfig);
+	if (mcp.error) errors.mcp = mcp.error;
+	else if (!mcp.config && (form.userIntent.trim() || form.mcpAb)) errors.mcp = "Paste an MCP config first";
+
 	if (Object.keys(errors).length > 0) return { errors };
 
 	const request: NewRunRequest = {
@@ -118,7 +134,41 @@ export function validateRunForm(form: RunForm): { request?: NewRunRequest; error
 	if (form.exerciseMode === "picked") request.exercises = [...form.exercises].sort();
 	if (form.name.trim()) request.name = form.name.trim();
 	if (form.description.trim()) request.description = form.description;
+	if (mcp.config) {
+		// Ticks left over from an earlier config name servers it no longer has.
+		const servers = form.mcpServers.filter((name) => mcp.servers.includes(name));
+		request.mcp = {
+			config: mcp.config,
+			...(servers.length > 0 ? { servers } : {}),
+			...(form.userIntent.trim() ? { userIntent: form.userIntent.trim() } : {}),
+			ab: form.mcpAb,
+		};
+	}
 	return { request, errors };
+}
+
+/**
+ * The pasted MCP config: nothing when empty; else it must be an mcp.json object with servers.
+ * Each server is checked by the server, which names the field of a bad one.
+ */
+export function parseMcpConfig(text: string): {
+	config?: { mcpServers: Record<string, unknown> };
+	servers: string[];
+	error?: string;
+} {
+	if (!text.trim()) return { servers: [] };
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch (error) {
+		return { servers: [], error: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+	}
+	const servers =
+		typeof parsed === "object" && parsed !== null ? (parsed as { mcpServers?: unknown }).mcpServers : undefined;
+	if (typeof servers !== "object" || servers === null || Array.isArray(servers) || Object.keys(servers).length === 0) {
+		return { servers: [], error: 'Needs {"mcpServers": {"<name>": {...}}} with at least one server' };
+	}
+	return { config: { mcpServers: servers as Record<string, unknown> }, servers: Object.keys(servers) };
 }
 
 const knownFields = new Set<string>([
@@ -135,6 +185,7 @@ const knownFields = new Set<string>([
 	"commandTimeoutSeconds",
 	"name",
 	"description",
+	"mcp",
 ]);
 
 /** Server issues placed on their fields; the rest are shown above the form. */

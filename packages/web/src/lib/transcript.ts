@@ -1,4 +1,5 @@
-import type { ClineMessage } from "../api/types.js";
+import type { ClineMessage, McpCall } from "../api/types.js";
+import { formatBytes, formatDuration } from "./format.js";
 
 export type TranscriptItem =
 	| { kind: "task"; ts: number; text: string }
@@ -9,7 +10,7 @@ export type TranscriptItem =
 	| { kind: "command"; ts: number; command: string; output: string; partial: boolean }
 	| { kind: "error"; ts: number; title: string; text: string }
 	| { kind: "completion"; ts: number; text: string }
-	| { kind: "mcp"; ts: number; title: string; text: string }
+	| { kind: "mcp"; ts: number; title: string; text: string; meta: string | null; failed: boolean }
 	| { kind: "question"; ts: number; text: string; options: string[] }
 	| { kind: "other"; ts: number; label: string; text: string };
 
@@ -72,6 +73,19 @@ function mcpText(text: string | undefined): string {
 	return parsed === undefined ? (text ?? "") : JSON.stringify(parsed, null, 2);
 }
 
+function mcpItem(ts: number, title: string, text: string): Extract<TranscriptItem, { kind: "mcp" }> {
+	return { kind: "mcp", ts, title, text: mcpText(text), meta: null, failed: false };
+}
+
+/** "234 ms · 1.2 kB", "timed out after 5.0 s": what the runner measured for a call. */
+export function mcpMeta(call: McpCall): string {
+	const parts: string[] = [];
+	if (call.timedOut) parts.push("timed out");
+	if (call.durationMs !== null) parts.push(formatDuration(call.durationMs));
+	if (call.responseSize !== null) parts.push(formatBytes(call.responseSize));
+	return parts.join(" · ");
+}
+
 function mcpTitle(prefix: string, text: string | undefined): string {
 	const parsed = asRecord(parseJson(text));
 	const server = str(parsed?.serverName);
@@ -84,7 +98,11 @@ function mcpTitle(prefix: string, text: string | undefined): string {
  * model text, reasoning, model calls with their usage, tool calls, commands joined with their
  * output, errors, MCP traffic. Unknown kinds are shown plainly rather than dropped.
  */
-export function buildTranscript(messages: ClineMessage[]): TranscriptItem[] {
+export function buildTranscript(messages: ClineMessage[], mcpCalls: readonly McpCall[] = []): TranscriptItem[] {
+	// A response message and its recorded call share the message's ts.
+	const callByTs = new Map(
+		mcpCalls.flatMap((call) => (call.messageTs === null ? [] : [[call.messageTs, call] as const])),
+	);
 	const items: TranscriptItem[] = [];
 	let lastCommand: Extract<TranscriptItem, { kind: "command" }> | null = null;
 
@@ -131,9 +149,16 @@ export function buildTranscript(messages: ClineMessage[]): TranscriptItem[] {
 			} else if (kind === "completion_result") {
 				if (text.trim()) items.push({ kind: "completion", ts: message.ts, text });
 			} else if (kind === "mcp_server_request_started") {
-				items.push({ kind: "mcp", ts: message.ts, title: mcpTitle("MCP request", text), text: mcpText(text) });
+				// Roo Code says this with no text: the use_mcp_server ask before it already shows the call.
+				if (text.trim()) items.push(mcpItem(message.ts, mcpTitle("MCP request", text), text));
 			} else if (kind === "mcp_server_response") {
-				items.push({ kind: "mcp", ts: message.ts, title: "MCP response", text: mcpText(text) });
+				const call = callByTs.get(message.ts);
+				const failed = call ? call.error !== null : /^Error:?\s/.test(text);
+				items.push({
+					...mcpItem(message.ts, failed ? "MCP error" : "MCP response", text),
+					meta: call ? mcpMeta(call) : null,
+					failed,
+				});
 			} else if (kind === "shell_integration_warning") {
 				items.push({ kind: "error", ts: message.ts, title: "Shell warning", text });
 			} else if (kind === "api_req_retried") {
@@ -158,7 +183,7 @@ export function buildTranscript(messages: ClineMessage[]): TranscriptItem[] {
 				.filter((option): option is string => typeof option === "string");
 			items.push({ kind: "question", ts: message.ts, text: question, options });
 		} else if (kind === "use_mcp_server") {
-			items.push({ kind: "mcp", ts: message.ts, title: mcpTitle("MCP call", text), text: mcpText(text) });
+			items.push(mcpItem(message.ts, mcpTitle("MCP call", text), text));
 		} else if (kind && errorAsks.has(kind)) {
 			items.push({ kind: "error", ts: message.ts, title: errorTitles[kind] ?? "Error", text });
 		} else if (kind === "completion_result") {

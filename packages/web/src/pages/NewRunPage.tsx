@@ -12,6 +12,7 @@ import {
 	type FieldErrors,
 	issuesToFieldErrors,
 	matchesExerciseSearch,
+	parseMcpConfig,
 	plannedTaskCount,
 	providerChoices,
 	type RunForm,
@@ -156,6 +157,7 @@ const fieldOrder: RunFormField[] = [
 	"timeoutMinutes",
 	"iterations",
 	"commandTimeoutSeconds",
+	"mcp",
 	"name",
 	"description",
 ];
@@ -205,6 +207,8 @@ export function NewRunPage() {
 		}
 		return counts;
 	}, [catalog.data]);
+
+	const mcpServerNames = useMemo(() => parseMcpConfig(form.mcpConfig).servers, [form.mcpConfig]);
 
 	const set = <K extends keyof RunForm>(key: K, value: RunForm[K]) => {
 		const next = { ...form, [key]: value };
@@ -496,6 +500,88 @@ export function NewRunPage() {
 							/>
 						</Field>
 					</div>
+				</fieldset>
+
+				<fieldset className="form-section" data-testid="mcp-section">
+					<legend>MCP servers</legend>
+					<Field
+						label="MCP config"
+						name="mcp"
+						error={errors.mcp}
+						hint={
+							<>
+								optional: an <code>mcp.json</code> ({"{"}"mcpServers": …{"}"}); use <code>{"${env:NAME}"}</code> for
+								secrets, literal ones are never stored
+							</>
+						}
+					>
+						<textarea
+							id="run-mcp"
+							rows={5}
+							className="mono"
+							value={form.mcpConfig}
+							placeholder='{"mcpServers": {"docs": {"command": "npx", "args": ["-y", "my-docs-mcp"]}}}'
+							onChange={(event) => set("mcpConfig", event.target.value)}
+							aria-describedby={describedBy("mcp")}
+							data-testid="field-mcp-config"
+							spellCheck={false}
+						/>
+						<input
+							type="file"
+							accept=".json,application/json"
+							aria-label="Load an mcp.json file"
+							data-testid="field-mcp-file"
+							onChange={(event) => {
+								const file = event.target.files?.[0];
+								if (file) void file.text().then((text) => set("mcpConfig", text));
+							}}
+						/>
+					</Field>
+					{mcpServerNames.length > 0 && (
+						<fieldset className="checks" data-testid="mcp-servers">
+							<legend className="field-label">Servers to give the agent (none ticked: all)</legend>
+							{mcpServerNames.map((name) => (
+								<label key={name} className="check">
+									<input
+										type="checkbox"
+										checked={form.mcpServers.includes(name)}
+										onChange={(event) =>
+											set(
+												"mcpServers",
+												event.target.checked
+													? [...form.mcpServers, name]
+													: form.mcpServers.filter((item) => item !== name),
+											)
+										}
+										data-testid={`mcp-server-${name}`}
+									/>
+									{name}
+								</label>
+							))}
+						</fieldset>
+					)}
+					{mcpServerNames.length > 0 && (
+						<>
+							<Field label="User intent" name="mcp" hint="optional: what the servers should help with">
+								<input
+									id="run-user-intent"
+									value={form.userIntent}
+									onChange={(event) => set("userIntent", event.target.value)}
+									data-testid="field-user-intent"
+									autoComplete="off"
+								/>
+							</Field>
+							<label className="check">
+								<input
+									type="checkbox"
+									checked={form.mcpAb}
+									onChange={(event) => set("mcpAb", event.target.checked)}
+									data-testid="field-mcp-ab"
+								/>
+								Also run the same tasks without MCP servers (A/B), to compare
+							</label>
+						</>
+					)}
 				</fieldset>
 
 				<fieldset className="form-section">

@@ -3,6 +3,7 @@ import { api, errorMessage } from "../api/client.js";
 import { type StreamState, useRunStream } from "../api/stream.js";
 import type { RunSummary, TaskEvent, TaskStatus, TaskSummary } from "../api/types.js";
 import { Icon } from "../components/icons.js";
+import { McpPanel } from "../components/mcp-panel.js";
 import { ExportMenu, useRunActions } from "../components/run-actions.js";
 import { type DrawerEvents, type DrawerTab, drawerTabs, TaskDrawer } from "../components/task-drawer.js";
 import {
@@ -422,6 +423,8 @@ export function RunPage({ id }: { id: number }) {
 
 	const { modelId } = splitModel(run.model);
 	const finished = !active;
+	const hasMcp = run.mcpServer !== null;
+	const view = hasMcp && params.get("view") === "mcp" ? "mcp" : "tasks";
 	return (
 		<div className="stack">
 			<div className="page-head">
@@ -441,6 +444,16 @@ export function RunPage({ id }: { id: number }) {
 						<span>
 							<span className="muted">agent</span> {run.agent}
 						</span>
+						{run.mcpServer && (
+							<span data-testid="run-mcp">
+								<span className="muted">MCP</span> {run.mcpServer}
+							</span>
+						)}
+						{run.arm && (
+							<span data-testid="run-arm">
+								<span className="muted">arm</span> {run.arm === "baseline" ? "baseline (no MCP)" : run.arm}
+							</span>
+						)}
 						{run.suite && (
 							<span>
 								<span className="muted">suite</span> {run.suite}
@@ -462,6 +475,11 @@ export function RunPage({ id }: { id: number }) {
 						</span>
 					</p>
 					{run.description && <p className="description">{run.description}</p>}
+					{detail.userIntent && (
+						<p className="description" data-testid="run-user-intent">
+							<span className="muted">intent</span> {detail.userIntent}
+						</p>
+					)}
 				</div>
 				<div className="page-actions">
 					{active && (
@@ -475,7 +493,12 @@ export function RunPage({ id }: { id: number }) {
 							Cancel run
 						</button>
 					)}
-					<Link to={`/compare?runs=${run.id}`} className="btn" title="Compare this run with others">
+					<Link
+						to={`/compare?runs=${detail.group.join(",")}`}
+						className="btn"
+						title={run.groupId !== null ? "Compare this run with the other arm" : "Compare this run with others"}
+						data-testid="compare-run"
+					>
 						<Icon name="compare" />
 						Compare
 					</Link>
@@ -516,94 +539,120 @@ export function RunPage({ id }: { id: number }) {
 
 			<StatsBar run={run} tasks={tasks} clock={clock} now={now} />
 
-			<section className="stack-sm" aria-label="Tasks">
-				<div className="toolbar">
-					<fieldset className="chips">
-						<legend className="sr-only">Filter tasks by status</legend>
+			{hasMcp && (
+				<div className="view-tabs" role="tablist" aria-label="Run views">
+					{(["tasks", "mcp"] as const).map((name) => (
 						<button
+							key={name}
 							type="button"
-							className={statusFilter === null ? "chip active" : "chip"}
-							onClick={() => update({ status: null })}
-							data-testid="task-filter-all"
+							role="tab"
+							className="view-tab"
+							aria-selected={view === name}
+							data-testid={`view-${name}`}
+							onClick={() => update({ view: name === "tasks" ? null : name })}
 						>
-							All <span className="chip-count">{counts.total}</span>
+							{name === "tasks" ? "Tasks" : "MCP"}
 						</button>
-						{taskGroupOrder.map((status) =>
-							counts[status] > 0 || statusFilter === status ? (
-								<button
-									key={status}
-									type="button"
-									className={statusFilter === status ? `chip active chip-${status}` : `chip chip-${status}`}
-									onClick={() => update({ status: statusFilter === status ? null : status })}
-									data-testid={`task-filter-${status}`}
-								>
-									{taskStatusLabel[status]} <span className="chip-count">{counts[status]}</span>
-								</button>
-							) : null,
-						)}
-					</fieldset>
-					<input
-						type="search"
-						className="toolbar-search"
-						placeholder="Filter exercises"
-						value={search}
-						onChange={(event) => update({ q: event.target.value || null })}
-						aria-label="Filter exercises"
-						data-testid="task-search"
-					/>
+					))}
 				</div>
+			)}
 
-				<ErrorBanner error={tasksQ.error} onRetry={() => void reloadTasks()} />
-				{!tasks && tasksQ.loading ? (
-					<Loading label="Loading tasks…" />
-				) : groups.length === 0 ? (
-					<EmptyState title={tasks && tasks.length > 0 ? "No task matches the filter" : "No tasks yet"} />
-				) : (
-					<div className="card table-card">
-						<table className="table rtable task-table" data-testid="task-table">
-							<thead>
-								<tr>
-									<th className="cell-status">
-										<span className="sr-only">Status</span>
-									</th>
-									<th>Exercise</th>
-									<th>Result</th>
-									<th className="num">Duration</th>
-									<th className="num">Tokens in / out</th>
-									<th className="num">Cost</th>
-									<th>Tools</th>
-									<th className="cell-actions">
-										<span className="sr-only">Actions</span>
-									</th>
-								</tr>
-							</thead>
-							{groups.map((group) => (
-								<tbody key={group.status} data-testid="task-group" data-status={group.status}>
-									<tr className="group-row">
-										<th colSpan={8} scope="colgroup">
-											<TaskStatusIcon status={group.status} />
-											{taskStatusLabel[group.status]}
-											<span className="group-count">{pluralize(group.tasks.length, "task")}</span>
+			{view === "mcp" ? (
+				<McpPanel
+					runId={run.id}
+					refreshKey={`${run.passed}/${run.failed}/${run.running}`}
+					onOpenTask={(taskId) => update({ task: String(taskId), tab: null }, { replace: false })}
+				/>
+			) : (
+				<section className="stack-sm" aria-label="Tasks">
+					<div className="toolbar">
+						<fieldset className="chips">
+							<legend className="sr-only">Filter tasks by status</legend>
+							<button
+								type="button"
+								className={statusFilter === null ? "chip active" : "chip"}
+								onClick={() => update({ status: null })}
+								data-testid="task-filter-all"
+							>
+								All <span className="chip-count">{counts.total}</span>
+							</button>
+							{taskGroupOrder.map((status) =>
+								counts[status] > 0 || statusFilter === status ? (
+									<button
+										key={status}
+										type="button"
+										className={statusFilter === status ? `chip active chip-${status}` : `chip chip-${status}`}
+										onClick={() => update({ status: statusFilter === status ? null : status })}
+										data-testid={`task-filter-${status}`}
+									>
+										{taskStatusLabel[status]} <span className="chip-count">{counts[status]}</span>
+									</button>
+								) : null,
+							)}
+						</fieldset>
+						<input
+							type="search"
+							className="toolbar-search"
+							placeholder="Filter exercises"
+							value={search}
+							onChange={(event) => update({ q: event.target.value || null })}
+							aria-label="Filter exercises"
+							data-testid="task-search"
+						/>
+					</div>
+
+					<ErrorBanner error={tasksQ.error} onRetry={() => void reloadTasks()} />
+					{!tasks && tasksQ.loading ? (
+						<Loading label="Loading tasks…" />
+					) : groups.length === 0 ? (
+						<EmptyState title={tasks && tasks.length > 0 ? "No task matches the filter" : "No tasks yet"} />
+					) : (
+						<div className="card table-card">
+							<table className="table rtable task-table" data-testid="task-table">
+								<thead>
+									<tr>
+										<th className="cell-status">
+											<span className="sr-only">Status</span>
+										</th>
+										<th>Exercise</th>
+										<th>Result</th>
+										<th className="num">Duration</th>
+										<th className="num">Tokens in / out</th>
+										<th className="num">Cost</th>
+										<th>Tools</th>
+										<th className="cell-actions">
+											<span className="sr-only">Actions</span>
 										</th>
 									</tr>
-									{group.tasks.map((task) => (
-										<TaskRow
-											key={task.id}
-											task={task}
-											now={now}
-											showIteration={run.iterations > 1}
-											open={task.id === openTaskId}
-											onOpen={() => update({ task: String(task.id), tab: null }, { replace: false })}
-											onCancel={() => void taskAction(task, "cancel")}
-											onRequeue={() => void taskAction(task, "requeue")}
-										/>
-									))}
-								</tbody>
-							))}
-						</table>
-					</div>
-				)}
-			</section>
+								</thead>
+								{groups.map((group) => (
+									<tbody key={group.status} data-testid="task-group" data-status={group.status}>
+										<tr className="group-row">
+											<th colSpan={8} scope="colgroup">
+												<TaskStatusIcon status={group.status} />
+												{taskStatusLabel[group.status]}
+												<span className="group-count">{pluralize(group.tasks.length, "task")}</span>
+											</th>
+										</tr>
+										{group.tasks.map((task) => (
+											<TaskRow
+												key={task.id}
+												task={task}
+												now={now}
+												showIteration={run.iterations > 1}
+												open={task.id === openTaskId}
+												onOpen={() => update({ task: String(task.id), tab: null }, { replace: false })}
+												onCancel={() => void taskAction(task, "cancel")}
+												onRequeue={() => void taskAction(task, "requeue")}
+											/>
+										))}
+									</tbody>
+								))}
+							</table>
+						</div>
+					)}
+				</section>
+			)}
 
 			{openTaskId !== null && (
 				<TaskDrawer

@@ -170,12 +170,13 @@ export class RunQueries {
 	async detail(id: number): Promise<RunDetailResponse | undefined> {
 		const [row] = await this.selectWithTotals({ runId: id });
 		if (!row) return undefined;
-		const [[summary], durations] = await Promise.all([
+		const [[summary], durations, group] = await Promise.all([
 			this.toSummaries([row]),
 			this.db
 				.select({ startedAt: tasks.startedAt, finishedAt: tasks.finishedAt })
 				.from(tasks)
 				.where(and(eq(tasks.runId, id), inArray(tasks.status, ["passed", "failed"]))),
+			this.group(id),
 		]);
 		const base = must(summary, `run ${id} has no summary`);
 		const { run } = row;
@@ -190,7 +191,7 @@ export class RunQueries {
 			const mean = finished.reduce((sum, ms) => sum + ms, 0) / finished.length;
 			etaMs = Math.round((mean * remaining) / Math.max(1, run.concurrency));
 		}
-		return { run: toRunDetail(run, base), elapsedMs: base.durationMs ?? 0, etaMs };
+		return { run: toRunDetail(run, base, group.map((member) => member.id)), elapsedMs: base.durationMs ?? 0, etaMs };
 	}
 
 	private async selectWithTotals(

@@ -51,7 +51,7 @@ export function toRunSummary(run: Run, totals: RunTotals, toolUsage: ToolUsage |
 	};
 }
 
-export function toRunDetail(run: Run, summary: RunSummary): RunDetail {
+export function toRunDetail(run: Run, summary: RunSummary, group: readonly number[]): RunDetail {
 	return {
 		...summary,
 		settings: run.settings,
@@ -64,6 +64,7 @@ export function toRunDetail(run: Run, summary: RunSummary): RunDetail {
 		notes: run.notes,
 		mcpConfig: run.mcpConfig,
 		userIntent: run.userIntent,
+		group: [...group],
 	};
 }
 
