@@ -92,5 +92,6 @@ export function toTaskSummary(task: Task, metrics: TaskMetrics | null, now: numb
 		toolUsage: metrics?.toolUsage ?? {},
 		testsTampered: task.testsTampered,
 		error: task.error,
+		traceId: task.traceId,
 	};
 }
