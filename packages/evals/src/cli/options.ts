@@ -110,6 +110,7 @@ export function runConfigFrom(flags: Record<string, unknown>): RunConfig {
 		description: flags.description,
 		name: flags.name,
 		mcp: mcpFromFlags(flags),
+		otel: flags.otel,
 	});
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];

@@ -6,6 +6,7 @@ import { selectExercises } from "../exercises/select.js";
 import { type Exercise, type Language, type Suite, SuiteLoadError, UnknownExerciseError } from "../exercises/types.js";
 import { maskRunMcpServers, type ResolvedRunMcp, rememberRunMcpServers, resolveRunMcp } from "../mcp/run-servers.js";
 import { getSandbox } from "../sandbox/registry.js";
+import { otelModeFor, traceExportFor } from "../telemetry/config.js";
 import { getAgentAdapter } from "./agents/registry.js";
 import { bundledSuitePath } from "./defaults.js";
 import { RunConfigError } from "./errors.js";
@@ -23,11 +24,13 @@ export interface PlannedRun {
  * The checks that need nothing but the config: the model, the agent and the sandbox must be
  * ones we know. The CLI and the API make them before touching the store.
  */
-export function checkRunConfig(config: Pick<RunConfig, "model" | "agent" | "sandbox" | "mcp">): void {
+export function checkRunConfig(config: Pick<RunConfig, "model" | "agent" | "sandbox" | "mcp" | "otel">): void {
 	try {
 		parseModelSpec(config.model);
 		getAgentAdapter(config.agent);
 		getSandbox(config.sandbox);
+		// EVALS_OTEL and the OTLP endpoint variables: a typo is said now, not found in a silent trace.
+		traceExportFor(otelModeFor(config.otel, process.env), process.env);
 	} catch (error) {
 		throw new RunConfigError(error instanceof Error ? error.message : String(error));
 	}
@@ -69,6 +72,7 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 		timeout: config.timeoutMinutes,
 		commandTimeout: config.commandTimeoutSeconds,
 		iterations: config.iterations,
+		otel: otelModeFor(config.otel, process.env),
 		...modelPricing(spec),
 	};
 	const keys = exercises.flatMap((exercise) =>

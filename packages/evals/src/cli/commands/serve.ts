@@ -58,6 +58,7 @@ export function registerServe(program: Command): void {
 					host: flags.host,
 					port: flags.port,
 					token,
+					traceUrl: process.env.EVALS_TRACE_URL,
 					log: (message) => process.stderr.write(`evals serve: ${message}\n`),
 				});
 			} catch (error) {
