@@ -151,6 +151,7 @@ describe("evals run --otel: without a collector", () => {
 interface JaegerSpan {
 	spanID: string;
 	operationName: string;
+	startTime: number;
 	processID: string;
 	references: { refType: string; spanID: string }[];
 	tags: { key: string; value: unknown }[];
@@ -215,7 +216,9 @@ describe.skipIf(!JAEGER_URL)(
 			};
 			const service = (span: JaegerSpan) => trace.processes[span.processID]?.serviceName;
 			const tag = (span: JaegerSpan, key: string) => span.tags.find((each) => each.key === key)?.value;
-			const all = (name: string) => trace.spans.filter((span) => span.operationName === name);
+			// In the order they started: Jaeger lists them in no particular order.
+			const all = (name: string) =>
+				trace.spans.filter((span) => span.operationName === name).sort((a, b) => a.startTime - b.startTime);
 			const one = (name: string) => {
 				const [span, ...more] = all(name);
 				if (!span || more.length > 0) throw new Error(`expected one ${name}, got ${all(name).length}`);
