@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/db/client.js";
 import { Store } from "../src/db/store.js";
 import { EVALS_CLI, RUNNER_SUITE, tempDir } from "./helpers/runner.js";
@@ -29,6 +29,7 @@ let home: string;
 beforeAll(() => {
 	home = tempDir("tracing-home");
 });
+afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 /** `evals ...args` with the file's home and no tracing variables but the ones given. */
 function evals(args: string[], env: Record<string, string> = {}): Promise<Result> {
