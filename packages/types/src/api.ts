@@ -42,6 +42,8 @@ export const healthResponseSchema = z.object({
 	ok: z.literal(true),
 	store: z.enum(["pglite", "postgres"]),
 	bus: z.enum(["memory", "redis"]),
+	/** EVALS_TRACE_URL: a trace viewer's page with `{traceId}` in it; absent when not set. */
+	traceUrl: z.string().optional(),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
@@ -201,6 +203,8 @@ export const taskSummarySchema = z.object({
 	toolUsage: toolUsageSchema,
 	testsTampered: z.boolean(),
 	error: z.string().nullable(),
+	/** The OpenTelemetry trace of the task's last attempt; null when the run was not traced. */
+	traceId: z.string().nullable(),
 });
 export type TaskSummary = z.infer<typeof taskSummarySchema>;
 

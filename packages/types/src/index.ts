@@ -9,4 +9,5 @@ export * from "./plausibility.js";
 export * from "./run.js";
 export * from "./settings.js";
 export * from "./tools.js";
+export * from "./tracing.js";
 export * from "./values.js";

@@ -63,7 +63,12 @@ export const taskContextSchema = z.object({
 	runId: z.number().int().nonnegative(),
 	mcpServer: z.string().optional(),
 	userIntent: z.string().optional(),
+	/**
+	 * Where the agent sends its spans: an OTLP/HTTP traces URL (`…/v1/traces`). Headers (which
+	 * may hold secrets) never travel here: the agent reads OTEL_EXPORTER_OTLP_HEADERS itself.
+	 */
 	otlpEndpoint: z.url().optional(),
+	/** The runner's span the agent's spans hang under; without it the agent records no trace. */
 	traceparent: z
 		.string()
 		.regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, "must be a W3C traceparent")

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { mcpConfigFileSchema } from "./mcp.js";
 import { settingsSchema } from "./settings.js";
-import { languages, runDefaults, runLimits } from "./values.js";
+import { languages, otelModes, runDefaults, runLimits } from "./values.js";
 
 export const languageSchema = z.enum(languages, { error: `must be one of ${languages.join(", ")}` });
 
@@ -57,6 +57,12 @@ export const runConfigSchema = z
 		name: z.string().trim().max(200).optional(),
 		description: z.string().max(5000).optional(),
 		mcp: runMcpSchema.optional(),
+		/**
+		 * Where the run's OpenTelemetry spans go (see otelModes); absent: $EVALS_OTEL, else off.
+		 * Endpoint and headers come from the OTEL_EXPORTER_OTLP_* variables of the process that
+		 * executes the run, never from here.
+		 */
+		otel: z.enum(otelModes, { error: `must be one of ${otelModes.join(", ")}` }).optional(),
 		/** Extra agent settings (StartNewTask.configuration); secrets are never stored. */
 		settings: settingsSchema.optional(),
 	})

@@ -49,3 +49,11 @@ export const runLimits = {
 	commandTimeoutSeconds: { min: 1, max: 3600 },
 	iterations: { min: 1, max: 100 },
 } as const;
+
+/**
+ * Where a run's OpenTelemetry spans go: `off`, `otlp` (OTLP over HTTP to
+ * $OTEL_EXPORTER_OTLP_ENDPOINT), `jaeger` (OTLP over HTTP to Jaeger's default endpoint on this
+ * machine) or `console` (one line per span on stderr).
+ */
+export const otelModes = ["off", "otlp", "jaeger", "console"] as const;
+export type OtelMode = (typeof otelModes)[number];

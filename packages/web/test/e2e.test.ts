@@ -61,10 +61,13 @@ interface Server {
 	log: () => string;
 }
 
+/** The trace viewer the server tells the dashboard about; nothing needs to listen there. */
+const TRACE_VIEWER = "http://127.0.0.1:16686/trace";
+
 async function startServer(home: string): Promise<Server> {
-	const env: NodeJS.ProcessEnv = { ...process.env, EVALS_HOME: home };
+	const env: NodeJS.ProcessEnv = { ...process.env, EVALS_HOME: home, EVALS_TRACE_URL: `${TRACE_VIEWER}/{traceId}` };
 	// Shared services or a token from the caller's shell would change what is under test.
-	for (const name of ["DATABASE_URL", "REDIS_URL", "EVALS_API_TOKEN", "EVALS_DEBUG"]) delete env[name];
+	for (const name of ["DATABASE_URL", "REDIS_URL", "EVALS_API_TOKEN", "EVALS_DEBUG", "EVALS_OTEL"]) delete env[name];
 	// Port 0 and the URL the server prints: no window between finding a free port and binding it.
 	const child = spawn(process.execPath, [cli, "serve", "--port", "0"], {
 		cwd: repoRoot,
@@ -442,6 +445,8 @@ describe.skipIf(!hasChromium)(
 						exercises: ["python/roman-numerals"],
 						name: "e2e scripted failure",
 						settings: { script },
+						// Spans on the server's stderr: no collector needed for the task to get a trace id.
+						otel: "console",
 					}),
 				});
 				failedRunId = created.id;
@@ -462,6 +467,11 @@ describe.skipIf(!hasChromium)(
 				expect(await drawer.getAttribute("data-status")).toBe("failed");
 				expect(await drawer.locator(tid("drawer-error")).textContent()).toMatch(/\d+ failed/);
 				await drawer.locator(tid("drawer-phases")).waitFor();
+				// A traced task shows its trace id, linked to the viewer the server names (EVALS_TRACE_URL).
+				const trace = drawer.locator(tid("drawer-trace"));
+				const traceId = await trace.getAttribute("data-trace-id");
+				expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+				expect(await trace.locator("a").getAttribute("href")).toBe(`${TRACE_VIEWER}/${traceId}`);
 
 				const transcript = drawer.locator(tid("drawer-transcript"));
 				await transcript.waitFor();

@@ -27,6 +27,7 @@ export function task(overrides: Partial<TaskSummary> = {}): TaskSummary {
 		toolUsage: {},
 		testsTampered: false,
 		error: null,
+		traceId: null,
 		...overrides,
 	};
 }

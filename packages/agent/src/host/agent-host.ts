@@ -2,12 +2,14 @@ import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { IpcServer } from "@agent-evals/ipc";
 import type { Settings, TaskCommand, TaskContext, TaskEvent } from "@agent-evals/types";
+import type { Tracer } from "@opentelemetry/api";
 import { loadSettings } from "../config/settings.js";
 import type { Logger } from "../log.js";
 import { McpRuntime, type McpRuntimeOptions, type McpTaskExtras } from "../mcp/runtime.js";
 import type { ResolvedModel } from "../providers/types.js";
 import { TaskStorage } from "../task/storage.js";
 import type { Task, TaskOptions } from "../task/task.js";
+import { AgentTelemetry } from "../telemetry/agent-telemetry.js";
 import type { ToolDefinition } from "../tools/types.js";
 import { loadTaskRuntime, type TaskRuntime } from "./task-runtime.js";
 
@@ -49,6 +51,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 	private closing: Promise<void> | undefined;
 	private taskRuntime: Promise<TaskRuntime> | undefined;
 	private readonly mcp: McpRuntime;
+	private readonly telemetry: AgentTelemetry;
 	/** Counts StartNewTask commands, so one overtaken while its MCP servers connect does not start. */
 	private starts = 0;
 
@@ -57,6 +60,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		this.options = options;
 		this.env = options.env ?? process.env;
 		this.mcp = new McpRuntime({ workspace: options.workspace, env: this.env, log: options.log, hub: options.mcp });
+		this.telemetry = new AgentTelemetry(this.env, options.log);
 		this.server = new IpcServer(options.socketPath, {
 			log: (level, message) => options.log.log(level, `ipc: ${message}`),
 		});
@@ -98,6 +102,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 			this.log("info", `shutting down: ${reason}`);
 			await this.stopCurrent(`Agent shutting down: ${reason}`);
 			await this.mcp.dispose();
+			await this.telemetry.shutdown();
 			await this.server.close();
 			this.emit("close", reason);
 		})();
@@ -144,6 +149,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 			case "SetTaskContext":
 				this.context = command.data;
 				this.contextClients.add(clientId);
+				this.telemetry.configure(command.data);
 				// Only to the asker: the event is ours, and a Roo Code runner (which never sends
 				// SetTaskContext) drops a message its schema does not know.
 				this.server.sendEvent(clientId, { eventName: "taskContextConfirmation", payload: [{ success: true }] });
@@ -170,9 +176,10 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		}
 		this.mcp.detach();
 		const mcp = await this.mcp.prepare(settings, { userIntent: this.context?.userIntent });
+		const tracer = await this.telemetry.tracer(this.context);
 		if (this.closing) return;
 		if (start !== this.starts) return this.refuseTask("Replaced by a newer StartNewTask before it started");
-		const task = runtime.Task.create(this.taskOptions(runtime, settings, model, mcp), text);
+		const task = runtime.Task.create(this.taskOptions(runtime, settings, model, mcp, tracer), text);
 		this.current = task;
 		void task.start(text, images ?? []);
 		this.attachMcp(task);
@@ -223,7 +230,8 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 			const model = (this.options.resolveModel ?? runtime.resolveModel)(settings, this.env);
 			this.mcp.detach();
 			const mcp = await this.mcp.prepare(settings, { userIntent: this.context?.userIntent });
-			return await runtime.Task.load(this.taskOptions(runtime, settings, model, mcp), taskId);
+			const tracer = await this.telemetry.tracer(this.context);
+			return await runtime.Task.load(this.taskOptions(runtime, settings, model, mcp, tracer), taskId);
 		} catch (error) {
 			this.log("error", `cannot resume task ${taskId}: ${describe(error)}`);
 			this.refuseTask(`Cannot resume task ${taskId}: ${describe(error)}`, taskId);
@@ -247,6 +255,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		settings: Settings,
 		model: ResolvedModel,
 		mcp?: McpTaskExtras,
+		tracer?: Tracer,
 	): TaskOptions {
 		return {
 			workspace: this.options.workspace,
@@ -258,6 +267,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 			emit: (event) => this.broadcast(event),
 			log: this.options.log,
 			context: this.context,
+			...(tracer ? { tracer, flushTelemetry: () => this.telemetry.flush() } : {}),
 			...this.options.taskOptions,
 		};
 	}

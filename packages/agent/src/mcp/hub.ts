@@ -3,6 +3,7 @@ import { EventEmitter } from "node:events";
 import type { McpConfigSource, McpTelemetryEvent } from "@agent-evals/types";
 import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import { type Logger, nullLogger } from "../log.js";
+import { McpSpan } from "../telemetry/spans.js";
 import {
 	globalMcpConfigPath,
 	type InvalidMcpServerEntry,
@@ -168,7 +169,14 @@ export class McpHub extends EventEmitter<HubEvents> {
 				? { source: connection.source, transport: connection.config.type, timeoutMs: connection.timeoutMs }
 				: {}),
 		};
-		this.telemetry({ type: "mcp:tool:start", ...base, ...telemetryArguments(args) });
+		const request = telemetryArguments(args);
+		this.telemetry({ type: "mcp:tool:start", ...base, ...request });
+		const span = new McpSpan({
+			method: "tools/call",
+			server: serverName,
+			tool: toolName,
+			requestSize: request.argumentsSize ?? 0,
+		});
 		try {
 			const usable = this.usable(serverName);
 			if (usable.config.disabledTools.includes(toolName)) {
@@ -184,18 +192,22 @@ export class McpHub extends EventEmitter<HubEvents> {
 			const result = asCallToolResult(raw);
 			const size = responseSize(raw);
 			if (result.isError) {
+				const error = clip(errorTextOf(result));
+				span.answered(size, error);
 				this.telemetry({
 					type: "mcp:tool:error",
 					...base,
 					durationMs: Date.now() - started,
 					responseSize: size,
-					error: clip(errorTextOf(result)),
+					error,
 				});
 			} else {
+				span.answered(size);
 				this.telemetry({ type: "mcp:tool:success", ...base, durationMs: Date.now() - started, responseSize: size });
 			}
 			return result;
 		} catch (error) {
+			span.failed(errorType(error), errorText(error));
 			this.telemetry({
 				type: "mcp:tool:error",
 				...base,
@@ -219,20 +231,29 @@ export class McpHub extends EventEmitter<HubEvents> {
 				: {}),
 		};
 		this.telemetry({ type: "mcp:resource:start", ...base });
+		const span = new McpSpan({
+			method: "resources/read",
+			server: serverName,
+			uri,
+			requestSize: responseSize({ uri }),
+		});
 		try {
 			const usable = this.usable(serverName);
 			const result = await usable.request(
 				(client, requestOptions) => client.readResource({ uri }, requestOptions),
 				options.signal,
 			);
+			const size = responseSize(result);
+			span.answered(size);
 			this.telemetry({
 				type: "mcp:resource:success",
 				...base,
 				durationMs: Date.now() - started,
-				responseSize: responseSize(result),
+				responseSize: size,
 			});
 			return result;
 		} catch (error) {
+			span.failed(errorType(error), errorText(error));
 			this.telemetry({
 				type: "mcp:resource:error",
 				...base,
@@ -432,6 +453,12 @@ function errorTextOf(result: CallToolResult): string {
 
 function clip(text: string): string {
 	return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}…` : text;
+}
+
+/** What a failed request's span calls the failure (`error.type`): the hub's code, else the error's name. */
+function errorType(error: unknown): string {
+	if (error instanceof McpHubError) return error.code;
+	return error instanceof Error ? error.name : "error";
 }
 
 function isTimeout(error: unknown): boolean {

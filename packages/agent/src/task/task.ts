@@ -9,12 +9,14 @@ import {
 	type TokenUsage,
 	type ToolUsage,
 } from "@agent-evals/types";
+import type { Tracer } from "@opentelemetry/api";
 import { type AssistantContent, type ModelMessage, streamText, type ToolSet, type UserContent } from "ai";
 import { limitsFrom, type TaskLimits } from "../config/defaults.js";
 import type { Logger } from "../log.js";
 import { costOf, usageFromAiSdk } from "../providers/cost.js";
 import { withRetries } from "../providers/retry.js";
 import type { ResolvedModel, TurnUsage } from "../providers/types.js";
+import { TaskSpans } from "../telemetry/spans.js";
 import { findTool, runTool, toolDescriptorsForModel, toolSchemasForModel } from "../tools/registry.js";
 import type { ToolDefinition, ToolResult } from "../tools/types.js";
 import { trimToFit } from "./context-window.js";
@@ -37,6 +39,10 @@ export interface TaskOptions {
 	/** Overrides of the limits derived from settings (tests). */
 	limits?: Partial<TaskLimits>;
 	tokenUsageIntervalMs?: number;
+	/** Set when the runner asked for a trace: turns, model calls and tool calls become spans. */
+	tracer?: Tracer;
+	/** Sends the spans; awaited before the task's last event, after which the runner may stop us. */
+	flushTelemetry?: () => Promise<void>;
 }
 
 interface ToolCall {
@@ -97,6 +103,7 @@ export class Task {
 	private readonly queued: QueuedMessage[] = [];
 	private metadata: TaskMetadata;
 	private finished: Promise<TaskStatus> | undefined;
+	private readonly spans: TaskSpans;
 
 	private constructor(
 		options: TaskOptions,
@@ -130,6 +137,7 @@ export class Task {
 			sections: options.promptSections,
 		});
 		this.fixedPromptText = this.system + JSON.stringify(toolDescriptorsForModel(options.tools));
+		this.spans = new TaskSpans(options.tracer, options.context, this.taskId);
 	}
 
 	/** A new task; emits `taskCreated`. Call `start` to run it. */
@@ -253,9 +261,11 @@ export class Task {
 		try {
 			await prepare();
 			const result = await this.loop();
+			this.spans.endTurn();
 			return await this.finish("completed", result);
 		} catch (error) {
 			const reason = this.abort.signal.aborted ? (this.abort.signal.reason as Error).message : describe(error);
+			this.spans.endTurn(reason);
 			if (!(error instanceof TaskStop) && !this.abort.signal.aborted) this.logError("task failed", error);
 			this.ui.say("error", reason);
 			return await this.finish("aborted", undefined);
@@ -274,6 +284,7 @@ export class Task {
 				);
 			}
 			this.takeQueuedMessages();
+			this.spans.beginTurn(this.turns + 1);
 			const turn = await this.callModel();
 			this.turns++;
 			this.history.push(assistantMessage(turn));
@@ -337,13 +348,18 @@ export class Task {
 			"api_req_started",
 			JSON.stringify({ provider: model.providerId, model: model.modelId }),
 		);
-		const turn = await withRetries(() => this.streamTurn(), {
-			signal: this.abort.signal,
-			maxRetries: 3,
-			onRetry: ({ attempt, delayMs, error }) => {
-				this.ui.say("api_req_retry_delayed", `${describe(error)}\nRetry ${attempt} in ${Math.ceil(delayMs / 1000)} s.`);
-			},
-		});
+		const turn = await this.spans.inTurn(() =>
+			withRetries(() => this.streamTurn(), {
+				signal: this.abort.signal,
+				maxRetries: 3,
+				onRetry: ({ attempt, delayMs, error }) => {
+					this.ui.say(
+						"api_req_retry_delayed",
+						`${describe(error)}\nRetry ${attempt} in ${Math.ceil(delayMs / 1000)} s.`,
+					);
+				},
+			}),
+		);
 		const cost = costOf(turn.usage, model.info);
 		this.addUsage(turn.usage, cost);
 		this.ui.update(requestTs, {
@@ -373,6 +389,7 @@ export class Task {
 			abortSignal: signal,
 			maxOutputTokens: this.options.settings.modelMaxTokens ?? model.info.maxTokens,
 			temperature: this.options.settings.modelTemperature ?? undefined,
+			experimental_telemetry: this.spans.modelTelemetry(),
 			onError: () => {
 				// Errors are read from the stream below; without this the SDK also logs them.
 			},
@@ -448,6 +465,7 @@ export class Task {
 			default:
 				this.ui.ask("tool", JSON.stringify(toolSummary(call.toolName, input)));
 		}
+		const toolSpan = this.spans.startTool(call);
 		let result: ToolResult;
 		if (!tool) {
 			result = {
@@ -455,19 +473,22 @@ export class Task {
 				output: `Unknown tool "${call.toolName}". Available tools: ${this.options.tools.map((t) => t.name).join(", ")}.`,
 			};
 		} else {
-			result = await runTool(tool, call.input, {
-				workspace: this.options.workspace,
-				signal,
-				commandTimeoutMs: this.limits.commandTimeoutMs,
-				maxOutputChars: this.limits.maxToolOutputChars,
-				log: this.options.log,
-				onProgress: (chunk) => {
-					output += chunk;
-					if (outputTs === undefined) outputTs = this.ui.say("command_output", output, { partial: true });
-					else this.ui.update(outputTs, { text: output, partial: true });
-				},
-			});
+			result = await toolSpan.run(() =>
+				runTool(tool, call.input, {
+					workspace: this.options.workspace,
+					signal,
+					commandTimeoutMs: this.limits.commandTimeoutMs,
+					maxOutputChars: this.limits.maxToolOutputChars,
+					log: this.options.log,
+					onProgress: (chunk) => {
+						output += chunk;
+						if (outputTs === undefined) outputTs = this.ui.say("command_output", output, { partial: true });
+						else this.ui.update(outputTs, { text: output, partial: true });
+					},
+				}),
+			);
 		}
+		toolSpan.end(result);
 		this.commandAbort = undefined;
 		if (outputTs !== undefined) this.ui.update(outputTs, { text: output, partial: false });
 		if (call.toolName === "ask_followup_question") this.ui.say("user_feedback", result.output);
@@ -544,6 +565,7 @@ export class Task {
 		this.ui.flush();
 		await this.persist().catch((error) => this.logError("saving the task", error));
 		await this.storage.flush();
+		await this.options.flushTelemetry?.();
 		if (status === "completed") {
 			this.emit({
 				eventName: "taskCompleted",

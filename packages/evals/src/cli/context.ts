@@ -3,6 +3,7 @@ import { type Database, openDatabase } from "../db/client.js";
 import { Store } from "../db/store.js";
 import { Controller } from "../run/controller.js";
 import { evalsHome } from "../run/defaults.js";
+import { shutdownTracing } from "../telemetry/run-trace.js";
 
 /** The store, bus and controller a command works with, from the environment. */
 export interface CliContext {
@@ -41,6 +42,7 @@ export async function openContext(
 		controller,
 		home,
 		async close() {
+			await shutdownTracing();
 			await bus.close();
 			await database.close();
 		},

@@ -111,6 +111,7 @@ export function runConfigFrom(flags: Record<string, unknown>): RunConfig {
 		name: flags.name,
 		mcp: mcpFromFlags(flags),
 		settings: settingsFromFlags(flags),
+		otel: flags.otel,
 	});
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];

@@ -1,6 +1,7 @@
 import {
 	type FailureKind,
 	failureKinds,
+	type OtelMode,
 	type RunStatus,
 	runDefaults,
 	runStatuses,
@@ -107,6 +108,8 @@ export const runs = pgTable(
 		status: text("status").$type<RunStatus>().notNull().default("pending"),
 		passed: integer("passed").notNull().default(0),
 		failed: integer("failed").notNull().default(0),
+		/** Where its OpenTelemetry spans go (off, otlp, jaeger, console); never endpoints or headers. */
+		otel: text("otel").$type<OtelMode>().notNull().default("off"),
 		/** Problems of the platform while the run executed (a store write that failed, …); never secrets. */
 		notes: jsonb("notes").$type<string[]>().notNull().default([]),
 		controllerPid: integer("controller_pid"),
@@ -149,6 +152,8 @@ export const tasks = pgTable(
 		workspaceDiff: text("workspace_diff"),
 		testsTampered: boolean("tests_tampered").notNull().default(false),
 		error: text("error"),
+		/** The OpenTelemetry trace of the last attempt (32 hex digits); null when not traced. */
+		traceId: text("trace_id"),
 		startedAt: at("started_at"),
 		finishedAt: at("finished_at"),
 		createdAt: createdAt(),

@@ -110,7 +110,16 @@ export class TaskTracker {
 
 export interface DriveOptions {
 	/** Our SetTaskContext; a Roo Code agent ignores it. */
-	context: { taskId: number; runId: number; agentTaskId?: string; mcpServer?: string; userIntent?: string };
+	context: {
+		taskId: number;
+		runId: number;
+		agentTaskId?: string;
+		mcpServer?: string;
+		userIntent?: string;
+		/** The runner's span the agent's spans go under, and where the agent sends them. */
+		traceparent?: string;
+		otlpEndpoint?: string;
+	};
 	settings: Settings;
 	prompt: string;
 	timeoutMs: number;
@@ -159,6 +168,8 @@ async function setContext(client: IpcClient, context: DriveOptions["context"]): 
 			runId: context.runId,
 			...(context.mcpServer ? { mcpServer: context.mcpServer } : {}),
 			...(context.userIntent ? { userIntent: context.userIntent } : {}),
+			...(context.traceparent ? { traceparent: context.traceparent } : {}),
+			...(context.otlpEndpoint ? { otlpEndpoint: context.otlpEndpoint } : {}),
 		},
 	});
 	await confirmed;

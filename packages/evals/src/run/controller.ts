@@ -11,6 +11,7 @@ import type { Exercise, Suite } from "../exercises/types.js";
 import { type RunMcpServers, runMcpServers } from "../mcp/run-servers.js";
 import { getSandbox } from "../sandbox/registry.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
+import { openRunTrace, type RunTrace } from "../telemetry/run-trace.js";
 import type { AgentAdapter } from "./agents/adapter.js";
 import { getAgentAdapter } from "./agents/registry.js";
 import { FALLBACK_PROMPT, MAX_INFRA_ATTEMPTS } from "./defaults.js";
@@ -42,6 +43,8 @@ interface RunScope {
 	notes: RunNotes;
 	queuedAt: number;
 	mcpServers: RunMcpServers | undefined;
+	/** Its spans' parent when the run is traced. */
+	trace: RunTrace | undefined;
 }
 
 /**
@@ -93,8 +96,8 @@ export class Controller {
 		}
 		if (active.length === 0) return runs;
 		const executions = active.map((run) => this.begin(run, hooks.signal));
+		const scopes: RunScope[] = [];
 		try {
-			const scopes: RunScope[] = [];
 			for (const execution of executions)
 				scopes.push(await this.prepare(execution.run, execution.abort, execution.notes));
 			const queue = new PQueue({ concurrency: Math.max(...scopes.map((scope) => scope.run.concurrency)) });
@@ -107,7 +110,9 @@ export class Controller {
 			for (const { run, abort, notes } of executions) {
 				const latest = await store.runs.get(run.id);
 				const cancelled = abort.signal.aborted || latest?.status === "cancelled";
-				finished.set(run.id, await store.runs.finish(run.id, cancelled ? "cancelled" : "completed", notes.list()));
+				const done = await store.runs.finish(run.id, cancelled ? "cancelled" : "completed", notes.list());
+				scopes.find((scope) => scope.run.id === run.id)?.trace?.end(done);
+				finished.set(run.id, done);
 			}
 			return runs.map((run) => finished.get(run.id) ?? run);
 		} catch (error) {
@@ -119,6 +124,8 @@ export class Controller {
 			throw error;
 		} finally {
 			for (const execution of executions) execution.end();
+			// Spans leave before the caller (the CLI) may exit.
+			await Promise.all(scopes.map((scope) => scope.trace?.close()));
 		}
 	}
 
@@ -164,7 +171,8 @@ export class Controller {
 			controllerHost: hostname(),
 		});
 		if (!current) throw new RunStateError(`Run ${run.id} was deleted while starting.`);
-		return { run: current, suite, adapter, sandbox, workRoot, abort, notes, queuedAt: Date.now(), mcpServers };
+		const trace = await openRunTrace(current);
+		return { run: current, suite, adapter, sandbox, workRoot, abort, notes, queuedAt: Date.now(), mcpServers, trace };
 	}
 
 	/**
@@ -287,6 +295,7 @@ export class Controller {
 			mcpServers: scope.mcpServers,
 			keepWorkspace: this.options.keepWorkspaces,
 			env: this.options.env,
+			trace: scope.trace,
 		});
 	}
 

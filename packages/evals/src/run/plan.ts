@@ -12,6 +12,7 @@ import { selectExercises } from "../exercises/select.js";
 import { type Exercise, type Language, type Suite, SuiteLoadError, UnknownExerciseError } from "../exercises/types.js";
 import { maskRunMcpServers, type ResolvedRunMcp, rememberRunMcpServers, resolveRunMcp } from "../mcp/run-servers.js";
 import { getSandbox } from "../sandbox/registry.js";
+import { otelModeFor, traceExportFor } from "../telemetry/config.js";
 import { getAgentAdapter } from "./agents/registry.js";
 import { bundledSuitePath } from "./defaults.js";
 import { RunConfigError } from "./errors.js";
@@ -29,7 +30,9 @@ export interface PlannedRun {
  * The checks that need nothing but the config: the model, the agent and the sandbox must be
  * ones we know. The CLI and the API make them before touching the store.
  */
-export function checkRunConfig(config: Pick<RunConfig, "model" | "agent" | "sandbox" | "mcp" | "settings">): void {
+export function checkRunConfig(
+	config: Pick<RunConfig, "model" | "agent" | "sandbox" | "mcp" | "otel" | "settings">,
+): void {
 	for (const key of Object.keys(config.settings ?? {})) {
 		if (isSecretSettingKey(key)) throw new RunConfigError(secretRefusal(key));
 	}
@@ -37,6 +40,8 @@ export function checkRunConfig(config: Pick<RunConfig, "model" | "agent" | "sand
 		parseModelSpec(config.model);
 		getAgentAdapter(config.agent);
 		getSandbox(config.sandbox);
+		// EVALS_OTEL and the OTLP endpoint variables: a typo is said now, not found in a silent trace.
+		traceExportFor(otelModeFor(config.otel, process.env), process.env);
 	} catch (error) {
 		throw new RunConfigError(error instanceof Error ? error.message : String(error));
 	}
@@ -85,6 +90,7 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 		timeout: config.timeoutMinutes,
 		commandTimeout: config.commandTimeoutSeconds,
 		iterations: config.iterations,
+		otel: otelModeFor(config.otel, process.env),
 		...modelPricing(spec),
 	};
 	const keys = exercises.flatMap((exercise) =>

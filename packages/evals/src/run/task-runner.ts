@@ -11,6 +11,7 @@ import { type AgentOutcome, type Score, score, type TaskFacts } from "../grading
 import { McpRecorder } from "../mcp/recorder.js";
 import type { RunMcpServers } from "../mcp/run-servers.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
+import type { RunTrace, TaskTrace } from "../telemetry/run-trace.js";
 import {
 	type AgentSession,
 	driveTask,
@@ -49,11 +50,21 @@ export interface TaskRunContext {
 	mcpServers?: RunMcpServers;
 	keepWorkspace?: boolean;
 	env?: NodeJS.ProcessEnv;
+	/** The run's trace when it is traced: the task's spans go under it. */
+	trace?: RunTrace;
 }
 
 export type TaskOutcome = Score;
 
 const MAX_TEST_OUTPUT = 64 * 1024;
+
+/** The span of each timed phase. */
+const PHASE_SPANS = {
+	workspaceMs: "evals.workspace",
+	agentStartMs: "evals.agent_start",
+	agentMs: "evals.agent",
+	gradeMs: "evals.grading",
+} as const satisfies Partial<Record<keyof PhaseTimings, string>>;
 
 /** What grading adds to a task's row beside the verdict. */
 interface GradeExtras {
@@ -90,6 +101,7 @@ export async function runTask(task: Task, ctx: TaskRunContext): Promise<TaskOutc
 	} finally {
 		session?.ipc.disconnect();
 		await attempt.cleanUp();
+		attempt.endTrace();
 	}
 }
 
@@ -100,6 +112,7 @@ class TaskAttempt {
 	private readonly recorder: EventRecorder;
 	private readonly tracker: TaskTracker;
 	private readonly mcp: McpRecorder;
+	private readonly trace: TaskTrace | undefined;
 	private dir: string | undefined;
 	/** StartNewTask's configuration: the run's settings, plus the reference folder for the oracle. */
 	private settings: Settings = {};
@@ -110,6 +123,7 @@ class TaskAttempt {
 		private readonly ctx: TaskRunContext,
 	) {
 		this.number = task.attempt + 1;
+		this.trace = ctx.trace?.startTask(task, this.number);
 		const { store, run, notes } = ctx;
 		this.recorder = new EventRecorder(store, ctx.bus, run.id, task.id, notes);
 		this.mcp = new McpRecorder(store, notes, {
@@ -148,6 +162,7 @@ class TaskAttempt {
 			failureKind: null,
 			error: null,
 			queueWaitMs: this.task.queueWaitMs ?? Math.max(0, began - (run.startedAt?.getTime() ?? began)),
+			traceId: this.trace?.traceId ?? null,
 		});
 		await this.mcp.begin().catch(this.ctx.notes.catcher("opening the MCP benchmark row", this.task.id));
 	}
@@ -216,19 +231,23 @@ class TaskAttempt {
 	async drive(session: AgentSession): Promise<AgentOutcome> {
 		const { ctx, task } = this;
 		const started = Date.now();
-		const outcome = await driveTask(session, this.tracker, {
-			context: {
-				taskId: task.id,
-				runId: ctx.run.id,
-				agentTaskId: task.agentTaskId ?? undefined,
-				mcpServer: ctx.run.mcpServer ?? undefined,
-				userIntent: ctx.run.userIntent ?? undefined,
-			},
-			settings: this.settings,
-			prompt: ctx.prompt,
-			timeoutMs: ctx.timeoutMs,
-			signal: ctx.signal,
-		});
+		const drive = (traceparent?: string) =>
+			driveTask(session, this.tracker, {
+				context: {
+					taskId: task.id,
+					runId: ctx.run.id,
+					agentTaskId: task.agentTaskId ?? undefined,
+					mcpServer: ctx.run.mcpServer ?? undefined,
+					userIntent: ctx.run.userIntent ?? undefined,
+					traceparent,
+					otlpEndpoint: this.trace?.run.agentEndpoint,
+				},
+				settings: this.settings,
+				prompt: ctx.prompt,
+				timeoutMs: ctx.timeoutMs,
+				signal: ctx.signal,
+			});
+		const outcome = await (this.trace ? this.trace.phase(PHASE_SPANS.agentMs, drive) : drive());
 		this.agentMs = Date.now() - started;
 		this.timings.agentMs = this.agentMs;
 		await this.recorder.flush();
@@ -266,6 +285,7 @@ class TaskAttempt {
 		const { store, run, bus, notes } = this.ctx;
 		const taskId = this.task.id;
 		const tokens = this.tracker.tokens;
+		this.trace?.outcome(outcome);
 		await store.metrics.save(taskId, {
 			tokensIn: tokens?.totalTokensIn ?? 0,
 			tokensOut: tokens?.totalTokensOut ?? 0,
@@ -296,6 +316,10 @@ class TaskAttempt {
 		return outcome;
 	}
 
+	endTrace(): void {
+		this.trace?.end();
+	}
+
 	async cleanUp(): Promise<void> {
 		if (this.dir && !this.ctx.keepWorkspace) {
 			await rm(this.dir, { recursive: true, force: true }).catch(
@@ -304,10 +328,10 @@ class TaskAttempt {
 		}
 	}
 
-	private async phase<T>(name: keyof PhaseTimings, work: () => Promise<T>): Promise<T> {
+	private async phase<T>(name: keyof typeof PHASE_SPANS, work: () => Promise<T>): Promise<T> {
 		const start = Date.now();
 		try {
-			return await work();
+			return await (this.trace ? this.trace.phase(PHASE_SPANS[name], work) : work());
 		} finally {
 			this.timings[name] = Date.now() - start;
 		}

@@ -30,7 +30,14 @@ export function createApp(deps: ServerDeps, options: AppOptions) {
 	});
 	app.use("/api/*", accessGuard(options));
 
-	app.get("/api/health", (c) => c.json({ ok: true as const, store: deps.storeKind, bus: deps.bus.kind }));
+	app.get("/api/health", (c) =>
+		c.json({
+			ok: true as const,
+			store: deps.storeKind,
+			bus: deps.bus.kind,
+			...(deps.traceUrl ? { traceUrl: deps.traceUrl } : {}),
+		}),
+	);
 	app.route("/api/runs", runRoutes(deps));
 	app.route("/api/runs", runTaskRoutes(deps));
 	app.route("/api/runs", streamRoutes(deps));

@@ -20,4 +20,6 @@ export interface ServerDeps {
 	/** Interval of the event stream's keep-alive comment. */
 	keepAliveMs: number;
 	log: (message: string) => void;
+	/** EVALS_TRACE_URL: a trace viewer's page with `{traceId}`, told to the dashboard. */
+	traceUrl?: string;
 }

@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import { isTraceUrlTemplate } from "@agent-evals/types";
 import { serve } from "@hono/node-server";
 import type { Bus } from "../bus/index.js";
 import type { DatabaseKind } from "../db/client.js";
@@ -42,6 +43,8 @@ export interface ServerOptions {
 	/** Interval of the event stream's keep-alive comment; 15 s. */
 	keepAliveMs?: number;
 	log?: (message: string) => void;
+	/** EVALS_TRACE_URL: a trace viewer's page with `{traceId}` in it, linked from each task. */
+	traceUrl?: string;
 }
 
 export interface RunningServer {
@@ -76,6 +79,12 @@ export function urlFor(host: string, port: number): string {
 /** The app and what it runs on, not listening yet: `app.request()` drives it in tests. */
 export function createServer(options: ServerOptions): { app: App; deps: ServerDeps; close(): Promise<void> } {
 	const token = options.token === "" ? undefined : options.token;
+	const traceUrl = options.traceUrl?.trim() || undefined;
+	if (traceUrl && !isTraceUrlTemplate(traceUrl)) {
+		throw new ServerConfigError(
+			`EVALS_TRACE_URL must be an http(s) URL with {traceId} in it, e.g. http://localhost:16686/trace/{traceId}; got "${traceUrl}".`,
+		);
+	}
 	const log = options.log ?? (() => {});
 	const closing = new AbortController();
 	const executor = new RunExecutor(options.controller, options.store, log);
@@ -91,6 +100,7 @@ export function createServer(options: ServerOptions): { app: App; deps: ServerDe
 		closing: closing.signal,
 		keepAliveMs: options.keepAliveMs ?? KEEP_ALIVE_MS,
 		log,
+		...(traceUrl ? { traceUrl } : {}),
 	};
 	const app = createApp(deps, { token, webDist: options.webDist ?? defaultWebDist() });
 	let closed: Promise<void> | undefined;

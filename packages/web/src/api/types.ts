@@ -1,7 +1,7 @@
 /*
  * The HTTP contract as the dashboard uses it, from @agent-evals/types (api.ts, values.ts). Only
  * types come from the main entry: its values would pull zod into the bundle; the few value lists
- * the UI needs come from the zod-free `@agent-evals/types/values`.
+ * and helpers the UI needs come from the zod-free `@agent-evals/types/values` and `/tracing`.
  */
 import type {
 	ApiIssue,
@@ -27,6 +27,7 @@ import type {
 	ToolUsage,
 } from "@agent-evals/types";
 
+export { traceLink } from "@agent-evals/types/tracing";
 export { runStatuses } from "@agent-evals/types/values";
 
 export type {

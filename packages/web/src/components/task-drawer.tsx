@@ -1,6 +1,13 @@
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api/client.js";
-import type { PhaseTimings, TaskDetail, TaskEvent, TaskSummary } from "../api/types.js";
+import {
+	type Health,
+	type PhaseTimings,
+	type TaskDetail,
+	type TaskEvent,
+	type TaskSummary,
+	traceLink,
+} from "../api/types.js";
 import { useApi, useNow } from "../hooks.js";
 import { parseUnifiedDiff } from "../lib/diff.js";
 import { formatCost, formatDuration, formatFullDate, formatTokens } from "../lib/format.js";
@@ -48,6 +55,24 @@ function Phases({ timings }: { timings: PhaseTimings | null | undefined }) {
 	);
 }
 
+/** The task's trace id, linked to the trace viewer when the server names one (EVALS_TRACE_URL). */
+function TraceId({ traceId, template }: { traceId: string; template: string | undefined }) {
+	const link = traceLink(template, traceId);
+	const id = <code className="trace-id">{traceId}</code>;
+	return (
+		<span data-testid="drawer-trace" data-trace-id={traceId}>
+			trace{" "}
+			{link ? (
+				<a href={link} target="_blank" rel="noreferrer" title="Open the trace">
+					{id}
+				</a>
+			) : (
+				id
+			)}
+		</span>
+	);
+}
+
 export interface DrawerEvents {
 	/** The run page forwards this task's live events here. */
 	current: ((event: TaskEvent) => void) | null;
@@ -74,6 +99,7 @@ export function TaskDrawer({
 	events: DrawerEvents;
 }) {
 	const detail = useApi<TaskDetail>(`task:${taskId}`, () => api.getTask(taskId));
+	const health = useApi<Health>("health", () => api.health());
 	const panelRef = useRef<HTMLDivElement>(null);
 	const bodyRef = useRef<HTMLDivElement>(null);
 	const pinned = useRef(true);
@@ -186,6 +212,7 @@ export function TaskDrawer({
 								{formatTokens(task.tokensIn)} in · {formatTokens(task.tokensOut)} out
 							</span>
 							<span>{formatCost(task.cost)}</span>
+							{task.traceId && <TraceId traceId={task.traceId} template={health.data?.traceUrl} />}
 							<span className="drawer-actions">
 								{canCancelTask(task) && (
 									<button

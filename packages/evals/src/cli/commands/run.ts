@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { runDefaults, runLimits } from "@agent-evals/types";
+import { otelModes, runDefaults, runLimits } from "@agent-evals/types";
 import type { Command } from "commander";
 import { loadRunReports, runReportJson, runReportText } from "../../report/run-report.js";
 import { agentNames } from "../../run/agents/registry.js";
@@ -62,6 +62,10 @@ export function registerRun(program: Command): void {
 		.option("--mcp-server <name>", "use only these servers of --mcp-config (repeatable or comma-separated)", collect)
 		.option("--user-intent <text>", "what the MCP servers should help with (stored, and told to the agent)")
 		.option("--mcp-ab", "also run the same tasks without any MCP server, interleaved, for `evals compare`")
+		.option(
+			"--otel <mode>",
+			`OpenTelemetry traces: ${otelModes.join(", ")} (default: $EVALS_OTEL, else off); otlp sends to $OTEL_EXPORTER_OTLP_ENDPOINT, jaeger to http://127.0.0.1:4318`,
+		)
 		.option("-d, --description <text>", "free text stored with the run")
 		.option("--name <text>", "a short name for the run")
 		.option("--json", "print the result as JSON (no progress display)")

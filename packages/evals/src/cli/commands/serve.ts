@@ -31,7 +31,7 @@ export function registerServe(program: Command): void {
 		)
 		.addHelpText(
 			"after",
-			"\nWith EVALS_API_TOKEN set, every API request needs `Authorization: Bearer <token>` (open the dashboard as /?token=<token>).\nWhile it runs, `evals run` with the same EVALS_HOME hands its runs to this server, which holds the embedded database.",
+			"\nWith EVALS_API_TOKEN set, every API request needs `Authorization: Bearer <token>` (open the dashboard as /?token=<token>).\nWhile it runs, `evals run` with the same EVALS_HOME hands its runs to this server, which holds the embedded database.\nEVALS_TRACE_URL (e.g. http://localhost:16686/trace/{traceId}) links each task to its trace.",
 		)
 		.action(async (flags: { port: number; host: string }) => {
 			const token = process.env.EVALS_API_TOKEN || undefined;
@@ -58,6 +58,7 @@ export function registerServe(program: Command): void {
 					host: flags.host,
 					port: flags.port,
 					token,
+					traceUrl: process.env.EVALS_TRACE_URL,
 					log: (message) => process.stderr.write(`evals serve: ${message}\n`),
 				});
 			} catch (error) {

@@ -191,7 +191,15 @@ export class RunQueries {
 			const mean = finished.reduce((sum, ms) => sum + ms, 0) / finished.length;
 			etaMs = Math.round((mean * remaining) / Math.max(1, run.concurrency));
 		}
-		return { run: toRunDetail(run, base, group.map((member) => member.id)), elapsedMs: base.durationMs ?? 0, etaMs };
+		return {
+			run: toRunDetail(
+				run,
+				base,
+				group.map((member) => member.id),
+			),
+			elapsedMs: base.durationMs ?? 0,
+			etaMs,
+		};
 	}
 
 	private async selectWithTotals(

@@ -93,6 +93,7 @@ export function toTaskSummary(task: Task, metrics: TaskMetrics | null, now: numb
 		toolUsage: metrics?.toolUsage ?? {},
 		testsTampered: task.testsTampered,
 		error: task.error,
+		traceId: task.traceId,
 	};
 }
 

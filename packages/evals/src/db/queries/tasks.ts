@@ -35,6 +35,7 @@ const RESET: TaskPatch = {
 	testOutput: null,
 	workspaceDiff: null,
 	testsTampered: false,
+	traceId: null,
 };
 
 /** The `tasks` table: one row per (run, language, exercise, iteration), and the API's task views. */
