@@ -20,15 +20,20 @@ afterAll(async () => {
 	await database.close();
 });
 
-let ts = 1_000;
+let clock = 1_000;
+/** Messages 100 ms apart. */
+function nextTs(): number {
+	clock += 100;
+	return clock;
+}
 const say = (kind: string, text = "", extra: Partial<ClineMessage> = {}): ClineMessage => ({
-	ts: (ts += 100),
+	ts: nextTs(),
 	type: "say",
 	say: kind,
 	text,
 	...extra,
 });
-const ask = (kind: string, text: string): ClineMessage => ({ ts: (ts += 100), type: "ask", ask: kind, text });
+const ask = (kind: string, text: string): ClineMessage => ({ ts: nextTs(), type: "ask", ask: kind, text });
 const use = (body: Record<string, unknown>) => ask("use_mcp_server", JSON.stringify(body));
 
 describe("McpRecorder from a Roo Code transcript", () => {

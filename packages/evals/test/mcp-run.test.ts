@@ -19,6 +19,9 @@ const resolve = createRequire(import.meta.url).resolve;
 const EVERYTHING = resolve("@modelcontextprotocol/server-everything/dist/index.js");
 const MEMORY = resolve("@modelcontextprotocol/server-memory/dist/index.js");
 const SECRET = "sk-literal-do-not-store-4242";
+// The config's own variable syntax, kept as written in the stored config.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: not a template, an mcp.json variable
+const HOME_REFERENCE = "${env:HOME}";
 
 const temps: string[] = [];
 async function tempDir(prefix: string): Promise<string> {
@@ -45,7 +48,7 @@ beforeAll(async () => {
 			memory: {
 				command: process.execPath,
 				args: [MEMORY],
-				env: { MEMORY_FILE_PATH: path.join(dir, "memory.jsonl"), MEMORY_API_TOKEN: SECRET, HOME_DIR: "${env:HOME}" },
+				env: { MEMORY_FILE_PATH: path.join(dir, "memory.jsonl"), MEMORY_API_TOKEN: SECRET, HOME_DIR: HOME_REFERENCE },
 			},
 			// Long enough to start on a busy machine, short against the 30 s operation below.
 			slow: { command: process.execPath, args: [EVERYTHING, "stdio"], timeout: 5 },
@@ -127,7 +130,7 @@ describe("evals run with MCP servers", () => {
 			// The literal secret is masked; the ${env:...} reference is kept as written.
 			expect(JSON.stringify(stored?.mcpConfig)).not.toContain(SECRET);
 			expect(stored?.mcpConfig).toMatchObject({
-				memory: { env: { MEMORY_API_TOKEN: "***", HOME_DIR: "${env:HOME}" } },
+				memory: { env: { MEMORY_API_TOKEN: "***", HOME_DIR: HOME_REFERENCE } },
 			});
 			expect(Object.keys(stored?.mcpConfig ?? {})).not.toContain("unused");
 

@@ -21,6 +21,10 @@ import {
 } from "../lib/run-form.js";
 import { Link, navigate } from "../router.js";
 
+// The mcp.json variable syntax, shown to the user as is.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: not a template, an mcp.json variable
+const ENV_REFERENCE = "${env:NAME}";
+
 function Field({
 	label,
 	hint,
@@ -510,7 +514,7 @@ export function NewRunPage() {
 						error={errors.mcp}
 						hint={
 							<>
-								optional: an <code>mcp.json</code> ({"{"}"mcpServers": …{"}"}); use <code>{"${env:NAME}"}</code> for
+								optional: an <code>mcp.json</code> ({"{"}"mcpServers": …{"}"}); use <code>{ENV_REFERENCE}</code> for
 								secrets, literal ones are never stored
 							</>
 						}
