@@ -57,15 +57,20 @@ async function startHost() {
 	hosts.push(host);
 	await host.start();
 	const { client, events } = await connect(host.server.socketPath);
+	// A runner of ours: it gets the mcpTelemetry events.
+	client.sendCommand({ commandName: "SetTaskContext", data: { taskId: 1, rooTaskId: "pending", runId: 1 } });
+	await waitForEvent(events, (event) => event.eventName === "taskContextConfirmation", 5_000, "the confirmation");
 	return { host, client, events, models, workspace };
 }
 
 function connectionEvents(events: TaskEvent[], taskId: string): string[] {
-	return messagesOf(events)
-		.filter((message) => message.taskId === taskId && message.message.say === "mcp_server_response")
-		.map((message) => JSON.parse(message.message.text ?? "{}") as { type: string; server: string })
-		.filter((event) => event.type.startsWith("mcp:connection"))
-		.map((event) => `${event.type} ${event.server}`);
+	return events.flatMap((event) =>
+		event.eventName === "mcpTelemetry" &&
+		event.payload[0] === taskId &&
+		event.payload[1].type.startsWith("mcp:connection")
+			? [`${event.payload[1].type} ${event.payload[1].server}`]
+			: [],
+	);
 }
 
 const echo = (server: string, message: string): ScriptTurn => ({
