@@ -7,3 +7,4 @@ export { bundledSuitePath, evalsHome } from "./run/defaults.js";
 export { parseModelSpec } from "./run/model-spec.js";
 export { runTask, type TaskOutcome, type TaskRunContext } from "./run/task-runner.js";
 export * from "./sandbox/index.js";
+export * from "./stats/index.js";
