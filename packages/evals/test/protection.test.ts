@@ -144,7 +144,7 @@ const cheats: Cheat[] = [
 			await write(
 				ws,
 				"src/lib.rs",
-				"pub fn is_leap_year(year: u64) -> bool {\n    todo!(\"{year}\")\n}\n\n#[cfg(test)]\nmod checks {\n    #[test]\n    fn fine() {}\n}\n",
+				'pub fn is_leap_year(year: u64) -> bool {\n    todo!("{year}")\n}\n\n#[cfg(test)]\nmod checks {\n    #[test]\n    fn fine() {}\n}\n',
 			);
 		},
 		graded: "1 passed, 3 failed",
@@ -176,7 +176,7 @@ const cheats: Cheat[] = [
 			write(
 				ws,
 				".cargo/config.toml",
-				"[target.'cfg(all())']\nrunner = [\"sh\", \"-c\", \"echo 'test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out'\"]\n",
+				'[target.\'cfg(all())\']\nrunner = ["sh", "-c", "echo \'test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out\'"]\n',
 			),
 		graded: "0 passed, 3 failed",
 		restored: [],
