@@ -128,7 +128,7 @@ async function configFiles(input: ExerciseInput, testFiles: string[]): Promise<s
 		(file) => !hidden(file) && !testFiles.includes(file) && protection.isConfig(file),
 	);
 	for (const file of input.config?.invalidator ?? []) {
-		if (!testFiles.includes(file) && (await isFile(path.join(input.dir, file)))) found.push(file);
+		if (!hidden(file) && !testFiles.includes(file) && (await isFile(path.join(input.dir, file)))) found.push(file);
 	}
 	return [...new Set(found)].sort();
 }
