@@ -11,3 +11,4 @@ export { parseModelSpec } from "./run/model-spec.js";
 export { checkRunConfig, chooseExercises, createRun, isRunConfigMistake, type PlannedRun } from "./run/plan.js";
 export { runTask, type TaskOutcome, type TaskRunContext } from "./run/task-runner.js";
 export * from "./sandbox/index.js";
+export * from "./stats/index.js";

@@ -338,6 +338,14 @@ describe("evals exercises", () => {
 });
 
 describe("evals validate", () => {
+	type Counts = {
+		referencePass: number;
+		referenceFail: number;
+		stubPass: number;
+		stubFail: number;
+		skipped: number;
+		refactoringStubPass: number;
+	};
 	type Validation = {
 		suite: string;
 		exercises: {
@@ -346,31 +354,44 @@ describe("evals validate", () => {
 			reference: "pass" | "fail" | "missing" | "skipped";
 			stub: "pass" | "fail" | "skipped";
 			reason: string;
+			refactoring: boolean;
+			output: string;
 		}[];
-		summary: { referencePass: number; referenceFail: number; stubPass: number; stubFail: number; skipped: number };
+		summary: Counts & { notGradable: number; byLanguage: Record<string, Counts> };
+		notGradable: { language: string; exercise: string; reason: string }[];
 	};
+
+	const COUNT_KEYS = ["refactoringStubPass", "referenceFail", "referencePass", "skipped", "stubFail", "stubPass"];
 
 	function expectValidationContract(value: unknown): Validation {
 		const report = value as Validation;
-		expect(Object.keys(report).sort()).toEqual(["exercises", "suite", "summary"]);
+		expect(Object.keys(report).sort()).toEqual(["exercises", "notGradable", "suite", "summary"]);
 		expect(report.suite).toBeTypeOf("string");
 		expect(Array.isArray(report.exercises)).toBe(true);
 		for (const row of report.exercises) {
-			expect(Object.keys(row).sort()).toEqual(["exercise", "language", "reason", "reference", "stub"]);
+			expect(Object.keys(row).sort()).toEqual([
+				"exercise",
+				"language",
+				"output",
+				"reason",
+				"refactoring",
+				"reference",
+				"stub",
+			]);
 			expect(row.language).toBeTypeOf("string");
 			expect(row.exercise).toBeTypeOf("string");
 			expect(["pass", "fail", "missing", "skipped"]).toContain(row.reference);
 			expect(["pass", "fail", "skipped"]).toContain(row.stub);
 			expect(row.reason).toBeTypeOf("string");
+			expect(row.refactoring).toBeTypeOf("boolean");
+			expect(row.output).toBeTypeOf("string");
 		}
-		expect(Object.keys(report.summary).sort()).toEqual([
-			"referenceFail",
-			"referencePass",
-			"skipped",
-			"stubFail",
-			"stubPass",
-		]);
-		for (const count of Object.values(report.summary)) expect(Number.isInteger(count)).toBe(true);
+		// The original keys keep their meaning; the rest were added beside them.
+		expect(Object.keys(report.summary).sort()).toEqual([...COUNT_KEYS, "byLanguage", "notGradable"].sort());
+		const { byLanguage, ...totals } = report.summary;
+		for (const count of Object.values(totals)) expect(Number.isInteger(count)).toBe(true);
+		for (const counts of Object.values(byLanguage)) expect(Object.keys(counts).sort()).toEqual(COUNT_KEYS);
+		expect(Array.isArray(report.notGradable)).toBe(true);
 		return report;
 	}
 
@@ -387,10 +408,13 @@ describe("evals validate", () => {
 				reference: "pass",
 				stub: "fail",
 				reason: "",
+				refactoring: false,
+				output: "",
 			});
 		}
 		expect(report.exercises.map((row) => row.exercise)).toContain("roman-numerals");
-		expect(report.summary).toEqual({ referencePass: 5, referenceFail: 0, stubPass: 0, stubFail: 5, skipped: 0 });
+		const counts = { referencePass: 5, referenceFail: 0, stubPass: 0, stubFail: 5, skipped: 0, refactoringStubPass: 0 };
+		expect(report.summary).toEqual({ ...counts, notGradable: 0, byLanguage: { python: counts } });
 		// --json: no progress lines.
 		expect(result.stderr).not.toMatch(/\[\d+\/\d+\]/);
 	}, 60_000);
@@ -431,7 +455,8 @@ describe("evals validate", () => {
 			stub: "fail",
 		});
 		expect(report.exercises[0]?.reason).toMatch(/^reference: /);
-		expect(report.summary).toEqual({ referencePass: 0, referenceFail: 1, stubPass: 0, stubFail: 1, skipped: 0 });
+		expect(report.summary).toMatchObject({ referencePass: 0, referenceFail: 1, stubPass: 0, stubFail: 1, skipped: 0 });
+		expect(report.exercises[0]?.output).toMatch(/assert/);
 
 		// The human form says the same, with a progress line on stderr.
 		const human = await evals(["validate", "-s", root], { home });

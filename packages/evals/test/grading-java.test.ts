@@ -74,15 +74,27 @@ describe.skipIf(!onPath("mvn") || !onPath("java"))("java grading with Maven (ski
 		expect(passed).toMatchObject({ verdict: "passed", summary: "3 passed" });
 	}, 600_000);
 
-	it("uses the workspace's own pom.xml when there is one, and fails a compile error", async () => {
-		const { ex, ws } = await javaWorkspace(true);
-		await rm(path.join(ws, "gradlew"));
-		const suiteRunner = new JavaRunner();
-		// A pom like the generated one, but inside the workspace: grading runs plain `mvn -q -B test` (no -f).
+	it("builds with the exercise's own pom.xml when it has one, and fails a compile error", async () => {
+		// An exercise that ships a pom.xml (and no Gradle wrapper): a scratch copy of the fixture.
+		const root = await tempDir();
+		await cp(suiteRoot, root, { recursive: true });
+		const exerciseDir = path.join(root, "java", "exercises", "practice", "leap");
+		await rm(path.join(exerciseDir, "gradlew"));
+		const ws = path.join(await tempDir(), "leap");
+		// Like the generated pom, but part of the exercise: grading runs plain `mvn -q -B test` (no -f).
 		const pom = generatedPom({ workspace: ws, buildDir: path.join(ws, "target"), dependencies: [], junit4: false });
-		await writeFile(path.join(ws, "pom.xml"), pom);
+		await writeFile(path.join(exerciseDir, "pom.xml"), pom);
+		const ex = (await loadSuite(root)).exercises.find((candidate) => candidate.language === "java");
+		if (!ex) throw new Error("java/leap missing from the scratch suite");
+		expect(ex.configFiles).toContain("pom.xml");
+		await prepareWorkspace(ex, ws);
+		const reference = await tempDir();
+		await prepareReference(ex, reference);
+		await cp(reference, ws, { recursive: true });
+
+		const suiteRunner = new JavaRunner();
 		const passed = await gradeExercise(ex, ws, sandbox, { runner: suiteRunner });
-		expect(passed).toMatchObject({ verdict: "passed", summary: "3 passed" });
+		expect(passed).toMatchObject({ verdict: "passed", summary: "3 passed", tampered: [] });
 		expect(passed.commands.map((c) => c.command)).toEqual(["mvn -q -B -Dstyle.color=never test"]);
 
 		await writeFile(path.join(ws, "src/main/java/Leap.java"), "class Leap { boolean isLeapYear(int y) { return } }\n");

@@ -291,17 +291,17 @@ describe("workspaces", () => {
 		const exercise = find(suite, "java/leap");
 		const ws = await tempDir();
 		await prepareWorkspace(exercise, ws);
-		expect(await restoreTests(exercise, ws)).toEqual({ tampered: [] });
+		expect(await restoreTests(exercise, ws)).toEqual({ tampered: [], removed: [] });
 
 		const testFile = path.join(ws, "src/test/java/LeapTest.java");
 		await writeFile(testFile, "public class LeapTest {}\n");
-		expect(await restoreTests(exercise, ws)).toEqual({ tampered: ["src/test/java/LeapTest.java"] });
+		expect(await restoreTests(exercise, ws)).toEqual({ tampered: ["src/test/java/LeapTest.java"], removed: [] });
 		expect(await readFile(testFile, "utf8")).toBe(
 			await readFile(path.join(exercise.dir, exercise.testFiles[0] ?? ""), "utf8"),
 		);
 
 		await rm(path.join(ws, "src/test"), { recursive: true });
-		expect(await restoreTests(exercise, ws)).toEqual({ tampered: ["src/test/java/LeapTest.java"] });
+		expect(await restoreTests(exercise, ws)).toEqual({ tampered: ["src/test/java/LeapTest.java"], removed: [] });
 		expect(await readFile(testFile, "utf8")).toMatch(/class LeapTest/);
 	});
 
@@ -312,9 +312,9 @@ describe("workspaces", () => {
 		await prepareWorkspace(exercise, ws);
 		expect(await unskipTests(exercise.language, ws, exercise.testFiles)).toEqual(["leap_test.py"]);
 		expect(await readFile(path.join(ws, "leap_test.py"), "utf8")).not.toMatch(/skip/);
-		expect(await restoreTests(exercise, ws)).toEqual({ tampered: [] });
+		expect(await restoreTests(exercise, ws)).toEqual({ tampered: [], removed: [] });
 		await unlink(path.join(ws, "leap_test.py"));
-		expect(await restoreTests(exercise, ws)).toEqual({ tampered: ["leap_test.py"] });
+		expect(await restoreTests(exercise, ws)).toEqual({ tampered: ["leap_test.py"], removed: [] });
 	});
 });
 
@@ -414,10 +414,16 @@ describe("unskip", () => {
 				"class T(unittest.TestCase):",
 				"    def test_a(self): pass",
 				"",
+				// Conditional skips guard the test's own assumptions: they stay.
+				"    @unittest.skipIf(",
+				"        True,",
+				'        "reason (with parentheses)",',
+				"    )",
 				"    def test_b(self): pass",
 				"",
 				"def test_c(): pass",
 				"",
+				"@pytest.mark.skipif(sys.version_info < (3, 8), reason='old')",
 				"def test_d(): pass",
 				"",
 				"@pytest.mark.task(taskno=1)",
@@ -443,22 +449,47 @@ describe("unskip", () => {
 		);
 	});
 
-	it("go", () => {
+	it("go: only skips that open a test function, never a conditional one", () => {
 		const source = [
 			"func TestA(t *testing.T) {",
 			'\tt.Skip("later")',
 			"\tcheck(t)",
 			"}",
 			"func TestB(t *testing.T) {",
+			"\t// pending",
 			'\tt.Skipf("later %d", 1) // comment',
+			"",
 			"\tt.SkipNow()",
 			"\treader.Skip(3)",
 			"}",
+			"func TestC(tt *testing.T) {",
+			"\tfor _, tc := range cases {",
+			"\t\tif tc.n2 == nil {",
+			'\t\t\ttt.Skip("no second node")',
+			"\t\t}",
+			"\t}",
+			'\ttt.Skip("after a statement")',
+			"}",
 		].join("\n");
 		expect(unskipSource("go", source)).toBe(
-			["func TestA(t *testing.T) {", "\tcheck(t)", "}", "func TestB(t *testing.T) {", "\treader.Skip(3)", "}"].join(
-				"\n",
-			),
+			[
+				"func TestA(t *testing.T) {",
+				"\tcheck(t)",
+				"}",
+				"func TestB(t *testing.T) {",
+				"\t// pending",
+				"",
+				"\treader.Skip(3)",
+				"}",
+				"func TestC(tt *testing.T) {",
+				"\tfor _, tc := range cases {",
+				"\t\tif tc.n2 == nil {",
+				'\t\t\ttt.Skip("no second node")',
+				"\t\t}",
+				"\t}",
+				'\ttt.Skip("after a statement")',
+				"}",
+			].join("\n"),
 		);
 	});
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AgentHost } from "../../src/host/agent-host.js";
 import { nullLogger } from "../../src/log.js";
 import { ScriptedModel } from "../../src/providers/offline/scripted.js";
-import { connect, isTaskEnd, messagesOf, tempDir, waitForEvent } from "../helpers/agent-process.js";
+import { connect, isTaskEnd, tempDir, waitForEvent } from "../helpers/agent-process.js";
 import { FIXTURE_SERVER, fixtureStdio, processAlive } from "../helpers/mcp.js";
 
 /** The scripted model, remembering what each call was given (system prompt, tools). */

@@ -1,9 +1,9 @@
 import path from "node:path";
-import { buildExercise, readPrompts, sortExercises, warner } from "./exercise.js";
+import { buildExercise, readPrompts, sortExercises, ungradableReason, warner } from "./exercise.js";
 import { isFile, subdirectories } from "./files.js";
 import type { SuiteLayout } from "./layout.js";
 import { readMetaConfig } from "./metadata.js";
-import { type Exercise, isLanguage, type Suite } from "./types.js";
+import { type Exercise, isLanguage, type Suite, type UngradableExercise } from "./types.js";
 
 /**
  * Ours: `<root>/<language>/<exercise>/` with `docs/instructions.md`, the stub, the tests and a
@@ -25,11 +25,18 @@ export const agentEvalsLayout: SuiteLayout = {
 	async load(root) {
 		const warnings: string[] = [];
 		const exercises: Exercise[] = [];
+		const ungradable: UngradableExercise[] = [];
 		for (const language of (await subdirectories(root)).filter(isLanguage)) {
 			for (const name of await subdirectories(path.join(root, language))) {
 				if (name.startsWith(".")) continue;
 				const dir = path.join(root, language, name);
 				const warn = warner(warnings, language, name);
+				const reason = await ungradableReason(dir);
+				if (reason !== undefined) {
+					ungradable.push({ language, name, dir, reason });
+					warn(`not gradable: ${reason}; left out of validation and runs`);
+					continue;
+				}
 				const configFile = path.join(dir, ".meta", "config.json");
 				const config = await readMetaConfig(configFile, warn);
 				if (config === undefined && !(await isFile(configFile))) {
@@ -54,6 +61,7 @@ export const agentEvalsLayout: SuiteLayout = {
 			exercises: sortExercises(exercises),
 			prompts: await readPrompts(root),
 			warnings,
+			ungradable,
 		};
 		return suite;
 	},

@@ -6,7 +6,8 @@ interface Convention {
 	isSolution(file: string): boolean;
 }
 
-const JS_TEST = /\.(spec|test)\.[cm]?[jt]sx?$/;
+// jest also runs every script under a __tests__ folder.
+const JS_TEST = /\.(spec|test)\.[cm]?[jt]sx?$|(^|\/)__tests__\/.+\.[cm]?[jt]sx?$/;
 // Tool configuration that sits beside the code (babel.config.js, jest.config.ts, .eslintrc.cjs).
 const JS_CONFIG = /(^|\/)([^/]*\.config\.[cm]?[jt]s|\.[^/]*rc\.[cm]?js)$/;
 

@@ -2,6 +2,7 @@ import path from "node:path";
 import { conventionalFiles } from "./conventions.js";
 import { isDirectory, isFile, listFiles, readTextIfExists } from "./files.js";
 import type { MetaConfig } from "./metadata.js";
+import { protectionFor } from "./protection.js";
 import { mapExamples } from "./reference.js";
 import { type Exercise, LANGUAGES, type Language, type LayoutName, type ReferenceFile } from "./types.js";
 
@@ -55,13 +56,16 @@ export async function buildExercise(input: ExerciseInput): Promise<Exercise | un
 		warn("no test files found; exercise skipped");
 		return undefined;
 	}
-	testFiles = [...new Set(testFiles)].sort();
+	// Every test file grades, not only the listed ones: a second *Test.java or an unlisted
+	// cases_test.go must be restored and un-skipped like the first.
+	testFiles = [...new Set([...testFiles, ...(await byConvention()).testFiles])].sort();
 
 	const solutionFiles =
 		config?.solution !== undefined && config.solution.length > 0
 			? [...config.solution]
 			: (await byConvention()).solutionFiles.filter((file) => !testFiles.includes(file));
 
+	const instructions = await instructionFiles(dir, warn);
 	const exercise: Exercise = {
 		language: input.language,
 		name: input.name,
@@ -69,7 +73,9 @@ export async function buildExercise(input: ExerciseInput): Promise<Exercise | un
 		layout: input.layout,
 		solutionFiles,
 		testFiles,
-		instructionFiles: await instructionFiles(dir, warn),
+		configFiles: await configFiles(input, testFiles),
+		refactoring: await isRefactoring(dir, instructions),
+		instructionFiles: instructions,
 		reference: await referenceFiles(input, solutionFiles),
 		hiddenPaths: input.hiddenPaths,
 	};
@@ -102,7 +108,50 @@ async function referenceFiles(input: ExerciseInput, solutionFiles: string[]): Pr
 		if (await isFile(from)) reference.push({ from, to: pair.to });
 		else warn(`reference file ${pair.from} does not exist; ignored`);
 	}
+	// Exercism's Rust track keeps the manifest its example needs (its crates) beside the example.
+	const cargoExample = path.join(dir, ".meta", "Cargo-example.toml");
+	if (
+		input.language === "rust" &&
+		!reference.some((file) => file.to === "Cargo.toml") &&
+		(await isFile(cargoExample))
+	) {
+		reference.push({ from: cargoExample, to: "Cargo.toml" });
+	}
 	return reference;
+}
+
+/** The exercise's build and test configuration: what the language counts as such, and what config.json declares. */
+async function configFiles(input: ExerciseInput, testFiles: string[]): Promise<string[]> {
+	const protection = protectionFor(input.language);
+	const hidden = (file: string) => input.hiddenPaths.some((path) => file === path || file.startsWith(`${path}/`));
+	const found = (await listFiles(input.dir, { includeHidden: true })).filter(
+		(file) => !hidden(file) && !testFiles.includes(file) && protection.isConfig(file),
+	);
+	for (const file of input.config?.invalidator ?? []) {
+		if (!hidden(file) && !testFiles.includes(file) && (await isFile(path.join(input.dir, file)))) found.push(file);
+	}
+	return [...new Set(found)].sort();
+}
+
+/**
+ * Exercism's refactoring exercises say so in their instructions ("Refactor a ledger printer.",
+ * "… is a refactoring exercise."); their stub already passes the tests.
+ */
+async function isRefactoring(dir: string, instructions: string[]): Promise<boolean> {
+	for (const file of instructions) {
+		if (file.endsWith("instructions.append.md")) continue;
+		const text = (await readTextIfExists(path.join(dir, file))) ?? "";
+		if (/^Refactor\b/m.test(text) || /\bis a refactoring exercise\b/i.test(text)) return true;
+	}
+	return false;
+}
+
+/** Why the track says tests cannot grade this exercise, or undefined when they can. */
+export async function ungradableReason(dir: string): Promise<string | undefined> {
+	if (await isFile(path.join(dir, ".meta", ".skip_tests"))) {
+		return "the track marks it as not test-gradable (.meta/.skip_tests)";
+	}
+	return undefined;
 }
 
 async function instructionFiles(dir: string, warn: (message: string) => void): Promise<string[]> {

@@ -1,10 +1,10 @@
 import path from "node:path";
 import { z } from "zod";
-import { buildExercise, readPrompts, sortExercises, warner } from "./exercise.js";
+import { buildExercise, readPrompts, sortExercises, ungradableReason, warner } from "./exercise.js";
 import { isDirectory, isFile, readTextIfExists, subdirectories } from "./files.js";
 import type { SuiteLayout } from "./layout.js";
 import { readMetaConfig } from "./metadata.js";
-import { type Exercise, isLanguage, type Language, type Suite } from "./types.js";
+import { type Exercise, isLanguage, type Language, type Suite, type UngradableExercise } from "./types.js";
 
 const PRACTICE = path.join("exercises", "practice");
 
@@ -50,6 +50,7 @@ export const exercismLayout: SuiteLayout = {
 	async load(root) {
 		const warnings: string[] = [];
 		const exercises: Exercise[] = [];
+		const ungradable: UngradableExercise[] = [];
 		for (const folder of await subdirectories(root)) {
 			const practice = path.join(root, folder, PRACTICE);
 			if (!(await isDirectory(practice))) continue;
@@ -63,6 +64,12 @@ export const exercismLayout: SuiteLayout = {
 				if (name.startsWith(".")) continue;
 				const dir = path.join(practice, name);
 				const warn = warner(warnings, language, name);
+				const reason = await ungradableReason(dir);
+				if (reason !== undefined) {
+					ungradable.push({ language, name, dir, reason });
+					warn(`not gradable: ${reason}; left out of validation and runs`);
+					continue;
+				}
 				const configFile = path.join(dir, ".meta", "config.json");
 				const config = await readMetaConfig(configFile, warn);
 				if (config === undefined && !(await isFile(configFile))) {
@@ -88,6 +95,7 @@ export const exercismLayout: SuiteLayout = {
 			exercises: sortExercises(exercises),
 			prompts: await readPrompts(root),
 			warnings,
+			ungradable,
 		} satisfies Suite;
 	},
 };

@@ -1,5 +1,5 @@
 import type { Dirent } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 
 /**
@@ -50,6 +50,10 @@ export async function readTextIfExists(target: string): Promise<string | undefin
 	}
 }
 
+/**
+ * The folders in `dir`, sorted, counting symlinks to folders as folders: a suite may be assembled
+ * from links to language folders kept elsewhere.
+ */
 export async function subdirectories(dir: string): Promise<string[]> {
 	let entries: Dirent[];
 	try {
@@ -57,36 +61,47 @@ export async function subdirectories(dir: string): Promise<string[]> {
 	} catch {
 		return [];
 	}
-	return entries
-		.filter((entry) => entry.isDirectory())
-		.map((entry) => entry.name)
-		.sort();
+	const folders: string[] = [];
+	for (const entry of entries) {
+		if (entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(path.join(dir, entry.name))))) {
+			folders.push(entry.name);
+		}
+	}
+	return folders.sort();
 }
 
 /**
  * Every file under `dir` as sorted relative POSIX paths, leaving out build output and, unless
- * `includeHidden`, dot-folders (.meta, .docs, .git, editor settings).
+ * `includeHidden`, dot-folders (.meta, .docs, .git, editor settings). Symlinks are followed, so a
+ * linked folder's files are found; a folder already visited on the way down (a link cycle) is not
+ * entered again.
  */
 export async function listFiles(dir: string, options: { includeHidden?: boolean } = {}): Promise<string[]> {
 	const found: string[] = [];
-	const walk = async (relative: string): Promise<void> => {
+	const walk = async (relative: string, ancestors: Set<string>): Promise<void> => {
+		const absolute = path.join(dir, relative);
+		const real = await realpath(absolute).catch(() => undefined);
+		if (real === undefined || ancestors.has(real)) return;
+		const inside = new Set(ancestors).add(real);
 		let entries: Dirent[];
 		try {
-			entries = await readdir(path.join(dir, relative), { withFileTypes: true });
+			entries = await readdir(absolute, { withFileTypes: true });
 		} catch {
 			return;
 		}
 		for (const entry of entries) {
 			const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
-			if (isBuildOutput(child, entry.isDirectory())) continue;
-			if (entry.isDirectory()) {
+			const kind = entry.isSymbolicLink() ? await stat(path.join(dir, child)).catch(() => undefined) : entry;
+			if (kind === undefined) continue;
+			if (isBuildOutput(child, kind.isDirectory())) continue;
+			if (kind.isDirectory()) {
 				if (!options.includeHidden && entry.name.startsWith(".")) continue;
-				await walk(child);
-			} else if (entry.isFile()) {
+				await walk(child, inside);
+			} else if (kind.isFile()) {
 				found.push(child);
 			}
 		}
 	};
-	await walk("");
+	await walk("", new Set());
 	return found.sort();
 }

@@ -10,6 +10,8 @@ export interface MetaConfig {
 	example?: string[];
 	/** Exercism's read-only support files (Go's cases_test.go): protected like tests. */
 	editor?: string[];
+	/** Exercism's files whose change invalidates a solution (go.mod, build.gradle): build configuration. */
+	invalidator?: string[];
 }
 
 const pathList = z.array(z.string());
@@ -48,7 +50,7 @@ export async function readMetaConfig(file: string, warn: (message: string) => vo
 		warn(`${shown}: "files" is not an object; using naming conventions`);
 		return config;
 	}
-	for (const key of ["solution", "test", "example", "editor"] as const) {
+	for (const key of ["solution", "test", "example", "editor", "invalidator"] as const) {
 		const value = (files as Record<string, unknown>)[key];
 		if (value === undefined) continue;
 		const parsed = pathList.safeParse(value);

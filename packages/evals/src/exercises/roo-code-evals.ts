@@ -47,6 +47,8 @@ export const rooCodeEvalsLayout: SuiteLayout = {
 			exercises: sortExercises(exercises),
 			prompts: await readPrompts(root),
 			warnings,
+			// Roo's suite has no .meta/, so nothing marks an exercise as not gradable.
+			ungradable: [],
 		} satisfies Suite;
 	},
 };

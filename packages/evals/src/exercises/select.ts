@@ -1,4 +1,4 @@
-import { type Exercise, type Language, type Suite, UnknownExerciseError } from "./types.js";
+import { type Exercise, type Language, type Suite, UngradableExerciseError, UnknownExerciseError } from "./types.js";
 
 export interface ExerciseSelection {
 	/** Only these languages (all when absent or empty). */
@@ -11,7 +11,8 @@ export interface ExerciseSelection {
 /**
  * The suite's exercises narrowed by language and name, in suite order. A name that matches no
  * exercise at all is an error (`UnknownExerciseError`, with close matches) rather than an empty
- * selection, so a typo cannot silently run nothing.
+ * selection, so a typo cannot silently run nothing. Exercises the suite marks as not gradable are
+ * never selected; naming one is an `UngradableExerciseError` saying why.
  */
 export function selectExercises(suite: Suite, selection: ExerciseSelection = {}): Exercise[] {
 	const include = selection.include?.length ? new Set(selection.include) : undefined;
@@ -22,6 +23,11 @@ export function selectExercises(suite: Suite, selection: ExerciseSelection = {})
 	const names = selection.names?.map((name) => name.trim()).filter((name) => name !== "");
 	if (names && names.length > 0) {
 		const unknown = names.filter((name) => !suite.exercises.some((exercise) => matches(exercise, name)));
+		// Asked for by name but not gradable: say why instead of "unknown".
+		const ungradable = suite.ungradable.filter((exercise) => unknown.some((name) => matches(exercise, name)));
+		if (ungradable.length > 0 && unknown.every((name) => ungradable.some((exercise) => matches(exercise, name)))) {
+			throw new UngradableExerciseError(ungradable);
+		}
 		if (unknown.length > 0) {
 			throw new UnknownExerciseError(unknown.map((name) => ({ name, suggestions: closeMatches(suite, name) })));
 		}
@@ -30,7 +36,7 @@ export function selectExercises(suite: Suite, selection: ExerciseSelection = {})
 	return chosen;
 }
 
-function matches(exercise: Exercise, requested: string): boolean {
+function matches(exercise: Pick<Exercise, "language" | "name">, requested: string): boolean {
 	return requested.includes("/") ? requested === `${exercise.language}/${exercise.name}` : requested === exercise.name;
 }
 

@@ -27,8 +27,22 @@ export interface Exercise {
 	difficulty?: string;
 	/** Files the agent is expected to write, relative to `dir`. */
 	solutionFiles: string[];
-	/** Files that grade the work (restored before grading), relative to `dir`. */
+	/**
+	 * Files that grade the work, relative to `dir`: the listed ones plus every file the language's
+	 * naming convention calls a test (restored before grading, skip markers removed).
+	 */
 	testFiles: string[];
+	/**
+	 * Build and test configuration of the exercise, relative to `dir` (conftest.py, go.mod,
+	 * Cargo.toml, package.json, pom.xml, CMakeLists.txt …; see protection.ts): restored before
+	 * grading, so the tests run the way the exercise says.
+	 */
+	configFiles: string[];
+	/**
+	 * A refactoring exercise: its stub already works and the task is to restructure it, so passing
+	 * tests show that nothing broke, not that the work was done. Tests alone cannot judge it.
+	 */
+	refactoring: boolean;
 	/** Instruction documents in reading order, relative to `dir` (they are copied into the workspace). */
 	instructionFiles: string[];
 	/** The reference solution; empty when the suite has none. */
@@ -46,6 +60,16 @@ export interface Suite {
 	prompts: Partial<Record<Language, string>>;
 	/** What was odd about the suite and how it was handled (never fatal). */
 	warnings: string[];
+	/** Exercises that tests cannot grade: never validated or run, listed so they can be explained. */
+	ungradable: UngradableExercise[];
+}
+
+/** An exercise left out of validation and runs, and why. */
+export interface UngradableExercise {
+	language: Language;
+	name: string;
+	dir: string;
+	reason: string;
 }
 
 /** The folder is not a suite in any layout we know (or does not exist). */
@@ -72,5 +96,16 @@ export class UnknownExerciseError extends Error {
 				.join("; "),
 		);
 		this.name = "UnknownExerciseError";
+	}
+}
+
+/** Requested exercises exist but cannot be graded by tests (the track says so). */
+export class UngradableExerciseError extends UnknownExerciseError {
+	constructor(readonly ungradable: UngradableExercise[]) {
+		super([]);
+		this.message = ungradable
+			.map((exercise) => `${exercise.language}/${exercise.name} cannot be graded: ${exercise.reason}`)
+			.join("; ");
+		this.name = "UngradableExerciseError";
 	}
 }

@@ -1,21 +1,8 @@
 import type { Dirent } from "node:fs";
-import {
-	chmod,
-	copyFile,
-	lstat,
-	mkdir,
-	readdir,
-	readFile,
-	readlink,
-	rm,
-	stat,
-	symlink,
-	writeFile,
-} from "node:fs/promises";
+import { copyFile, mkdir, readdir, readlink, symlink } from "node:fs/promises";
 import path from "node:path";
 import { isBuildOutput } from "./files.js";
 import type { Exercise } from "./types.js";
-import { unskipSource } from "./unskip.js";
 
 export class WorkspaceError extends Error {
 	constructor(message: string, options?: { cause?: unknown }) {
@@ -80,34 +67,4 @@ export async function prepareReference(exercise: Exercise, dest: string): Promis
 		written.push(file.to);
 	}
 	return written;
-}
-
-/**
- * Puts every test file of the workspace back to the pristine copy in the suite and reports which
- * ones the agent had changed or deleted. A file that differs from the pristine one only by removed
- * skip markers (see `unskipTests`) does not count as changed, so grading twice reports nothing new.
- */
-export async function restoreTests(exercise: Exercise, workspace: string): Promise<{ tampered: string[] }> {
-	const tampered: string[] = [];
-	for (const file of exercise.testFiles) {
-		const pristinePath = path.join(exercise.dir, file);
-		const target = path.join(workspace, file);
-		const pristine = await readFile(pristinePath);
-		const existing = await lstat(target).catch(() => undefined);
-		const current = existing?.isFile() ? await readFile(target) : undefined;
-		if (current === undefined || !isUntouched(exercise, pristine, current)) tampered.push(file);
-		if (current?.equals(pristine)) continue;
-		await mkdir(path.dirname(target), { recursive: true });
-		// Writing through a symlink the agent put there would change a file elsewhere; replace it.
-		if (existing && !existing.isFile()) await rm(target, { recursive: true, force: true });
-		await writeFile(target, pristine);
-		await chmod(target, (await stat(pristinePath)).mode & 0o7777);
-	}
-	return { tampered };
-}
-
-function isUntouched(exercise: Exercise, pristine: Buffer, current: Buffer): boolean {
-	if (current.equals(pristine)) return true;
-	const unskipped = unskipSource(exercise.language, pristine.toString("utf8"));
-	return current.toString("utf8") === unskipped;
 }

@@ -29,6 +29,25 @@ export function parseCatch2Output(output: string): TestCounts | undefined {
 	return undefined;
 }
 
+/**
+ * The system library a failed CMake configure could not find, e.g. "Boost (date_time)" for
+ * `find_package(Boost REQUIRED COMPONENTS date_time)`; undefined when the failure is something
+ * else. The exercise's CMakeLists.txt is restored before grading, so a missing package it asks
+ * for is the machine's lack, not the solution's fault.
+ */
+export function missingCMakePackage(output: string): string | undefined {
+	const moduleMode = /Could NOT find (\S+) \(missing:\s*([^)]*)\)/.exec(output);
+	if (moduleMode) {
+		// "missing:" lists result variables (Boost_INCLUDE_DIR) and components (date_time); name the components.
+		const components = (moduleMode[2] ?? "").split(/\s+/).filter((item) => item !== "" && !/[A-Z]/.test(item));
+		return components.length > 0 ? `${moduleMode[1]} (${components.join(", ")})` : moduleMode[1];
+	}
+	const configMode = /Could not find a package configuration file provided by\s+"([^"]+)"/.exec(output);
+	if (configMode) return configMode[1];
+	const pkgConfig = /(?:None of the required|No package) '([^']+)' found/.exec(output);
+	return pkgConfig?.[1];
+}
+
 /** CTest's "75% tests passed, 1 tests failed out of 4". */
 export function parseCTestOutput(output: string): TestCounts | "none" | undefined {
 	if (/No tests were found/.test(output)) return "none";
@@ -79,6 +98,8 @@ export class CppRunner implements LanguageRunner {
 			if (/CMAKE_CXX_COMPILER|No CMAKE_C_COMPILER|compiler identification is unknown/.test(configured.output)) {
 				return { verdict: "infra", summary: "no C++ compiler found" };
 			}
+			const library = missingCMakePackage(configured.output);
+			if (library !== undefined) return { verdict: "infra", summary: `system library not found: ${library}` };
 			return { verdict: "failed", summary: "cmake configure failed" };
 		}
 		const built = await session.run(BUILD);

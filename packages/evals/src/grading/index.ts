@@ -1,7 +1,7 @@
 export { formatCounts, judgeCounts, type TestCounts } from "./counts.js";
-export { CppRunner, parseCatch2Output, parseCTestOutput } from "./cpp.js";
+export { CppRunner, missingCMakePackage, parseCatch2Output, parseCTestOutput } from "./cpp.js";
 export { GoRunner, parseGoTestOutput } from "./go.js";
-export { type GradeReport, gradeExercise } from "./grade.js";
+export { type GradeReport, gradeExercise, REFACTORING_NOTE } from "./grade.js";
 export { JavaRunner } from "./java.js";
 export { generatedPom, gradleDependencies, readJUnitReports } from "./java-build.js";
 export { JavaScriptRunner, parseJsTestOutput } from "./javascript.js";

@@ -8,6 +8,14 @@ import { runGrading } from "./session.js";
 // it; the cache plugin would leave .pytest_cache in the workspace.
 const COMMAND = "python3 -m pytest -o markers=task -p no:cacheprovider *_test.py";
 
+/*
+ * PYTHONSAFEPATH (Python ≥ 3.11) keeps `python3 -m` from putting the workspace first on sys.path,
+ * where a pytest.py or _pytest/ written by the agent would replace pytest itself. Test files still
+ * import the solution: pytest adds their folder when it imports them. Older Pythons ignore the
+ * variable; there the restore step's deletion of such files is the defence.
+ */
+const ENV = { PYTHONDONTWRITEBYTECODE: "1", PYTHONSAFEPATH: "1" };
+
 const EXIT_NO_TESTS = 5;
 const EXIT_USAGE = 4;
 
@@ -33,7 +41,7 @@ export class PythonRunner implements LanguageRunner {
 	grade(workspace: string, _exercise: Exercise, sandbox: Sandbox, options?: GradeOptions): Promise<GradeResult> {
 		const context = { sandbox, workspace, options, env: this.options.env ?? {}, requiredTools: this.requiredTools };
 		return runGrading(context, async (session) => {
-			const result = await session.run(COMMAND, { env: { PYTHONDONTWRITEBYTECODE: "1" } });
+			const result = await session.run(COMMAND, { env: ENV });
 			if (/No module named pytest/.test(result.output)) {
 				return { verdict: "infra", summary: "pytest is not installed for python3" };
 			}

@@ -1,17 +1,25 @@
-import { cp, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import PQueue from "p-queue";
 import { loadSuite } from "../../exercises/load.js";
 import { selectExercises } from "../../exercises/select.js";
-import { type Exercise, type Language, SuiteLoadError, UnknownExerciseError } from "../../exercises/types.js";
-import { prepareReference, prepareWorkspace } from "../../exercises/workspace.js";
-import type { GradeReport } from "../../grading/grade.js";
-import { gradeExercise } from "../../grading/grade.js";
+import {
+	type Language,
+	type Suite,
+	SuiteLoadError,
+	type UngradableExercise,
+	UnknownExerciseError,
+} from "../../exercises/types.js";
+import {
+	gradeVariant,
+	summariseValidation,
+	type ValidationRow,
+	type ValidationSummary,
+	validationHealthy,
+	validationRow,
+} from "../../grading/validate.js";
 import { table } from "../../report/format.js";
 import { bundledSuitePath } from "../../run/defaults.js";
-import { getSandbox } from "../../sandbox/registry.js";
 import { UsageError } from "../errors.js";
 import { collect, integer, language } from "../options.js";
 
@@ -104,14 +112,15 @@ export function registerExercises(program: Command): void {
 			}) => {
 				const suite = await suiteFrom(flags.suite);
 				const exercises = select(suite, flags);
+				const notGradable = ungradableIn(suite, flags);
 				const queue = new PQueue({ concurrency: flags.concurrency });
-				const timeoutMs = flags.commandTimeout * 1000;
+				const options = { timeoutMs: flags.commandTimeout * 1000 };
 				let done = 0;
-				const results = await Promise.all(
+				const rows = await Promise.all(
 					exercises.map(async (exercise) => {
 						const [reference, stub] = await Promise.all([
-							queue.add(() => gradeVariant(exercise, "reference", timeoutMs)),
-							queue.add(() => gradeVariant(exercise, "stub", timeoutMs)),
+							queue.add(() => gradeVariant(exercise, "reference", options)),
+							queue.add(() => gradeVariant(exercise, "stub", options)),
 						]);
 						const row = validationRow(exercise, reference, stub);
 						done++;
@@ -122,61 +131,71 @@ export function registerExercises(program: Command): void {
 						return row;
 					}),
 				);
-				const summary = {
-					referencePass: results.filter((r) => r.reference === "pass").length,
-					referenceFail: results.filter((r) => r.reference === "fail").length,
-					stubPass: results.filter((r) => r.stub === "pass").length,
-					stubFail: results.filter((r) => r.stub === "fail").length,
-					skipped: results.filter((r) => r.reference === "skipped" || r.stub === "skipped").length,
-				};
+				const summary = summariseValidation(rows, notGradable);
 				if (flags.json) {
-					process.stdout.write(`${JSON.stringify({ suite: suite.root, exercises: results, summary }, null, 2)}\n`);
+					const report = {
+						suite: suite.root,
+						exercises: rows,
+						summary,
+						notGradable: notGradable.map((e) => ({ language: e.language, exercise: e.name, reason: e.reason })),
+					};
+					process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 				} else {
-					const rows = results.map((r) => [r.language, r.exercise, r.reference, r.stub, r.reason]);
-					process.stdout.write(`\n${table(["language", "exercise", "reference", "stub", "reason"], rows)}\n\n`);
-					process.stdout.write(
-						`references: ${summary.referencePass} pass, ${summary.referenceFail} fail · stubs: ${summary.stubFail} fail, ${summary.stubPass} pass · skipped: ${summary.skipped}\n`,
-					);
+					process.stdout.write(humanValidation(rows, summary, notGradable));
 				}
-				const healthy = summary.referenceFail === 0 && summary.stubPass === 0;
-				process.exitCode = healthy ? 0 : 1;
+				process.exitCode = validationHealthy(summary) ? 0 : 1;
 			},
 		);
 }
 
-type Variant = { status: "pass" | "fail" | "missing" | "skipped"; reason: string };
-
-async function gradeVariant(exercise: Exercise, variant: "reference" | "stub", timeoutMs: number): Promise<Variant> {
-	if (variant === "reference" && exercise.reference.length === 0)
-		return { status: "missing", reason: "no reference solution" };
-	const dir = await mkdtemp(join(tmpdir(), `evals-validate-${variant}-`));
-	try {
-		const workspace = join(dir, "workspace");
-		await prepareWorkspace(exercise, workspace);
-		if (variant === "reference") {
-			await prepareReference(exercise, join(dir, "reference"));
-			await cp(join(dir, "reference"), workspace, { recursive: true, force: true });
-		}
-		const report: GradeReport = await gradeExercise(exercise, workspace, getSandbox("local"), { timeoutMs });
-		if (report.verdict === "infra") return { status: "skipped", reason: report.summary };
-		return { status: report.verdict === "passed" ? "pass" : "fail", reason: report.summary };
-	} finally {
-		await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-	}
+/** The suite's not-gradable exercises that the flags would otherwise have selected. */
+function ungradableIn(
+	suite: Suite,
+	flags: { include?: string[]; exclude?: string[]; exercise?: string[] },
+): UngradableExercise[] {
+	return suite.ungradable.filter(
+		(exercise) =>
+			(!flags.include?.length || flags.include.includes(exercise.language)) &&
+			!flags.exclude?.includes(exercise.language) &&
+			(!flags.exercise?.length ||
+				flags.exercise.some((name) => name === exercise.name || name === `${exercise.language}/${exercise.name}`)),
+	);
 }
 
-function validationRow(exercise: Exercise, reference: Variant, stub: Variant) {
-	const reason =
-		reference.status === "fail" || reference.status === "skipped" || reference.status === "missing"
-			? `reference: ${reference.reason}`
-			: stub.status === "pass" || stub.status === "skipped"
-				? `stub: ${stub.reason}`
-				: "";
-	return {
-		language: exercise.language,
-		exercise: exercise.name,
-		reference: reference.status,
-		stub: stub.status === "missing" ? ("skipped" as const) : stub.status,
-		reason,
-	};
+/** The table, a line per language, the output behind each failure, and the totals. */
+function humanValidation(rows: ValidationRow[], summary: ValidationSummary, notGradable: UngradableExercise[]): string {
+	const parts: string[] = [];
+	const table_ = rows.map((r) => [r.language, r.exercise, r.reference, r.stub, r.reason]);
+	parts.push(table(["language", "exercise", "reference", "stub", "reason"], table_));
+	const languages = Object.entries(summary.byLanguage).map(([name, counts]) => {
+		const graded = counts.referencePass + counts.referenceFail;
+		return [
+			name,
+			`${counts.referencePass}/${graded}${graded > 0 ? ` (${((counts.referencePass / graded) * 100).toFixed(1)}%)` : ""}`,
+			String(counts.stubPass),
+			String(counts.skipped),
+			String(counts.refactoringStubPass),
+			String(notGradable.filter((e) => e.language === name).length),
+		];
+	});
+	parts.push(table(["language", "references pass", "stubs pass", "skipped", "refactoring", "not gradable"], languages));
+	const problems = rows.filter(
+		(r) => r.output !== "" && (r.reference !== "pass" || (r.stub !== "fail" && !r.refactoring)),
+	);
+	for (const row of problems) {
+		const indented = row.output
+			.split("\n")
+			.map((line) => `    ${line}`)
+			.join("\n");
+		parts.push(`${row.language}/${row.exercise}: ${row.reason}\n${indented}`);
+	}
+	let totals = `references: ${summary.referencePass} pass, ${summary.referenceFail} fail · stubs: ${summary.stubFail} fail, ${summary.stubPass} pass · skipped: ${summary.skipped}\n`;
+	if (summary.refactoringStubPass > 0) {
+		totals += `refactoring exercises whose stub passes (tests alone cannot judge them): ${summary.refactoringStubPass}\n`;
+	}
+	for (const exercise of notGradable) {
+		totals += `not gradable: ${exercise.language}/${exercise.name}: ${exercise.reason}\n`;
+	}
+	parts.push(totals);
+	return `\n${parts.join("\n\n")}`;
 }

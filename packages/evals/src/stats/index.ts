@@ -1,0 +1,10 @@
+export { type BootstrapOptions, DEFAULT_RESAMPLES, DEFAULT_SEED, pairedBootstrap, quantile } from "./bootstrap.js";
+export { type CompareOptions, comparePaired, type PairedComparison, type PairedMeasure } from "./compare.js";
+export { mcnemarExact, minimumDiscordantPairs } from "./mcnemar.js";
+export { passAtK } from "./pass-at-k.js";
+export { seededRandom } from "./prng.js";
+export { binomialStandardError, clusteredStandardError } from "./standard-error.js";
+export { type PassRateSummary, type RunStats, runStats } from "./summary.js";
+export { type Interval, languageOf, StatsInputError, type TaskResult } from "./types.js";
+export { comparisonVerdict, formatPoints, formatPValue, type VerdictInput } from "./verdict.js";
+export { wilsonInterval, Z_95 } from "./wilson.js";
