@@ -71,7 +71,7 @@ describe("task runner and controller", () => {
 			{ toolCalls: [done] },
 		]);
 		expect(task).toMatchObject({ status: "failed", failureKind: "test_failed", testsTampered: true });
-		expect(task?.error).toMatch(/tests changed by the agent \(restored\): adder_test\.py/);
+		expect(task?.error).toMatch(/restored from the exercise \(changed by the agent\): adder_test\.py/);
 	});
 
 	it("records an agent that gives up as agent_error, with the agent's reason", async () => {

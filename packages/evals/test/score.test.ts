@@ -4,12 +4,12 @@ import { type Score, score, type TaskFacts } from "../src/grading/score.js";
 const graded = (
 	agent: "completed" | "aborted" | "timeout" | "crashed",
 	verdict: "passed" | "failed" | "infra" | "timeout",
-	extra: { tampered?: string[]; agentError?: string; cancelled?: boolean } = {},
+	extra: { notes?: string[]; agentError?: string; cancelled?: boolean } = {},
 ): TaskFacts => ({
 	stage: "agent",
 	agent,
 	agentError: extra.agentError,
-	grade: { verdict, summary: verdict === "passed" ? "3 passed" : "1 passed, 2 failed", tampered: extra.tampered ?? [] },
+	grade: { verdict, summary: verdict === "passed" ? "3 passed" : "1 passed, 2 failed", notes: extra.notes ?? [] },
 	cancelled: extra.cancelled ?? false,
 });
 
@@ -55,12 +55,18 @@ const cases: Array<[string, TaskFacts, Score]> = [
 		{ passed: false, failureKind: "cancelled", summary: "1 passed, 2 failed" },
 	],
 	[
-		"tampering is reported beside a pass",
-		graded("completed", "passed", { tampered: ["a_test.py", "b_test.py"] }),
+		"what grading restored or removed is reported beside a pass",
+		graded("completed", "passed", {
+			notes: [
+				"restored from the exercise (changed by the agent): a_test.py",
+				"removed (not part of the exercise): conftest.py",
+			],
+		}),
 		{
 			passed: true,
 			failureKind: null,
-			summary: "3 passed; tests changed by the agent (restored): a_test.py, b_test.py",
+			summary:
+				"3 passed; restored from the exercise (changed by the agent): a_test.py; removed (not part of the exercise): conftest.py",
 		},
 	],
 	[

@@ -15,7 +15,8 @@ export type TaskFacts =
 			/** The agent's last error message, if it said one. */
 			agentError?: string;
 			/** Absent when the task was cancelled before grading. */
-			grade?: { verdict: Verdict; summary: string; tampered: readonly string[] };
+			/** `notes`: what grading restored or removed, and that a refactoring exercise cannot be judged. */
+			grade?: { verdict: Verdict; summary: string; notes: readonly string[] };
 			/** The run or task was cancelled (grading may then have stopped early). */
 			cancelled: boolean;
 	  };
@@ -43,8 +44,7 @@ export function score(facts: TaskFacts): Score {
 	const { grade } = facts;
 	if (facts.agent === "cancelled" || !grade) return { passed: false, failureKind: "cancelled", summary: "cancelled" };
 	const passed = grade.verdict === "passed";
-	const notes = [grade.summary];
-	if (grade.tampered.length > 0) notes.push(`tests changed by the agent (restored): ${grade.tampered.join(", ")}`);
+	const notes = [grade.summary, ...grade.notes];
 	if (!passed && facts.agent !== "completed") {
 		notes.push(`agent ${facts.agent}${facts.agentError ? `: ${facts.agentError}` : ""}`);
 	}

@@ -265,7 +265,7 @@ class TaskAttempt {
 			stage: "agent",
 			agent,
 			agentError: this.tracker.agentError,
-			grade: { verdict: report.verdict, summary: report.summary, tampered: report.tampered },
+			grade: { verdict: report.verdict, summary: report.summary, notes: report.notes },
 			cancelled: ctx.signal.aborted,
 		};
 		const extras: GradeExtras = {
