@@ -32,7 +32,7 @@ interface ProviderCase {
 	reportsCacheWrites: boolean;
 	/** Whether the provider surfaces reasoning from this wire format. */
 	reportsReasoning: boolean;
-	authHeader: "authorization" | "x-api-key";
+	authHeader: "authorization" | "x-api-key" | "x-goog-api-key";
 }
 
 const KEY = "test-key-123";
@@ -92,6 +92,34 @@ const providerCases: ProviderCase[] = [
 		reportsReasoning: true,
 		authHeader: "authorization",
 	},
+	{
+		// The Responses API (what Codex CLI speaks), through the AI SDK's own client of it.
+		name: "openai-native",
+		settings: (url) => ({
+			apiProvider: "openai-native",
+			openAiNativeApiKey: KEY,
+			openAiNativeBaseUrl: `${url}/v1`,
+			apiModelId: "gpt-5.1",
+		}),
+		path: "/v1/responses",
+		reportsCacheWrites: false,
+		reportsReasoning: true,
+		authHeader: "authorization",
+	},
+	{
+		// Google's Gemini API (what Gemini CLI speaks).
+		name: "gemini",
+		settings: (url) => ({
+			apiProvider: "gemini",
+			geminiApiKey: KEY,
+			googleGeminiBaseUrl: url,
+			apiModelId: "gemini-2.5-pro",
+		}),
+		path: "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse",
+		reportsCacheWrites: false,
+		reportsReasoning: true,
+		authHeader: "x-goog-api-key",
+	},
 ];
 
 const tools = {
@@ -132,7 +160,8 @@ describe.each(providerCases)("$name through the mock server", (c) => {
 		expect(request?.method).toBe("POST");
 		expect(request?.path).toBe(c.path);
 		expect(request?.headers[c.authHeader]).toContain(KEY);
-		expect(bodyOf(0).stream).toBe(true);
+		// Google's API says "stream" in the path (the method), the others in the body.
+		expect(c.name === "gemini" ? request?.path.includes(":streamGenerateContent") : bodyOf(0).stream).toBe(true);
 	});
 
 	it("streams a tool call split over several chunks", async () => {
@@ -187,6 +216,7 @@ describe.each(providerCases)("$name through the mock server", (c) => {
 		expect(result.text).toBe("Not streamed.");
 		expect(result.toolCalls[0]).toMatchObject({ toolName: "read_file", input: { path: "a.ts" } });
 		expect(bodyOf(0).stream).not.toBe(true);
+		expect(server.requests[0]?.path).not.toContain("stream");
 	});
 
 	it("waits as Retry-After says after a 429, then succeeds", async () => {
@@ -305,5 +335,61 @@ describe("the mock server", () => {
 		expect(content).toBe("slow");
 		expect(text).not.toContain("prompt_tokens");
 		expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+	});
+
+	it("answers side calls outside the script, and totals the usage it served", async () => {
+		const side = await startMockLlmServer({
+			script: [{ text: "main", usage: { inputTokens: 100, outputTokens: 10, cacheReadTokens: 40, cost: 0.5 } }],
+			// A CLI's own call (a session title) carries no tools; the agent's steps do.
+			side: (request) => {
+				const body = request.body as { tools?: unknown[] };
+				return body.tools?.length ? undefined : { text: "A title", usage: { inputTokens: 7, outputTokens: 3 } };
+			},
+		});
+		try {
+			const post = (body: unknown) =>
+				fetch(`${side.url}/v1/chat/completions`, {
+					method: "POST",
+					headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+					body: JSON.stringify(body),
+				}).then((response) => response.json() as Promise<{ choices: { message: { content: string } }[] }>);
+			const title = await post({ model: "m", messages: [] });
+			const main = await post({ model: "m", messages: [], tools: [{ type: "function", function: { name: "x" } }] });
+			expect(title.choices[0]?.message.content).toBe("A title");
+			expect(main.choices[0]?.message.content).toBe("main");
+			expect(side.requests.map((request) => request.answeredBy)).toEqual(["side", "script"]);
+			expect(side.servedUsage()).toEqual({
+				calls: 2,
+				inputTokens: 107,
+				outputTokens: 13,
+				cacheReadTokens: 40,
+				cacheWriteTokens: 0,
+				cost: 0.5,
+			});
+		} finally {
+			await side.close();
+		}
+	});
+
+	it("counts tokens and answers probes without taking a turn", async () => {
+		server.setScript([{ text: "kept" }]);
+		const anthropic = await fetch(`${server.url}/v1/messages/count_tokens`, {
+			method: "POST",
+			headers: { "x-api-key": KEY, "anthropic-version": "2023-06-01", "content-type": "application/json" },
+			body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "x".repeat(400) }] }),
+		});
+		expect(((await anthropic.json()) as { input_tokens: number }).input_tokens).toBeGreaterThan(100);
+		const gemini = await fetch(`${server.url}/v1beta/models/mock-model:countTokens`, {
+			method: "POST",
+			headers: { "x-goog-api-key": KEY, "content-type": "application/json" },
+			body: JSON.stringify({ contents: [{ parts: [{ text: "hello" }] }] }),
+		});
+		expect(((await gemini.json()) as { totalTokens: number }).totalTokens).toBeGreaterThan(0);
+		const models = await fetch(`${server.url}/v1beta/models`, { headers: { "x-goog-api-key": KEY } });
+		expect(await models.json()).toMatchObject({
+			models: expect.arrayContaining([expect.objectContaining({ name: "models/mock-model" })]),
+		});
+		expect((await fetch(server.url, { method: "HEAD" })).status).toBe(200);
+		expect(server.remainingTurns()).toBe(1);
 	});
 });

@@ -3,5 +3,6 @@ export {
 	type MockLlmServerOptions,
 	type MockTurn,
 	type RecordedRequest,
+	type ServedUsage,
 	startMockLlmServer,
 } from "./mock-llm-server.js";

@@ -1,0 +1,146 @@
+import { randomUUID } from "node:crypto";
+import type { ServerResponse } from "node:http";
+import { type NormalisedTurn, pieces, sendJson, startEventStream } from "./mock-llm-shared.js";
+
+// ---- OpenAI Responses API (`POST /v1/responses`), which Codex CLI speaks exclusively --------
+
+type Item = Record<string, unknown>;
+
+/** The output items of a turn, finished, in the order they stream. */
+function outputItems(turn: NormalisedTurn): Item[] {
+	const items: Item[] = [];
+	if (turn.reasoning) {
+		items.push({
+			id: `rs_${randomUUID().replaceAll("-", "")}`,
+			type: "reasoning",
+			summary: [{ type: "summary_text", text: turn.reasoning }],
+		});
+	}
+	if (turn.text) {
+		items.push({
+			id: `msg_${randomUUID().replaceAll("-", "")}`,
+			type: "message",
+			status: "completed",
+			role: "assistant",
+			content: [{ type: "output_text", text: turn.text, annotations: [] }],
+		});
+	}
+	for (const call of turn.toolCalls) {
+		items.push({
+			id: `fc_${randomUUID().replaceAll("-", "")}`,
+			type: "function_call",
+			status: "completed",
+			call_id: call.id,
+			name: call.name,
+			arguments: call.arguments,
+		});
+	}
+	return items;
+}
+
+/** Responses usage: `input_tokens` includes the cached ones, which are detailed apart. */
+function responsesUsage(turn: NormalisedTurn): Record<string, unknown> {
+	return {
+		input_tokens: turn.inputTokens,
+		input_tokens_details: { cached_tokens: turn.cacheReadTokens },
+		output_tokens: turn.outputTokens,
+		output_tokens_details: { reasoning_tokens: 0 },
+		total_tokens: turn.inputTokens + turn.outputTokens,
+	};
+}
+
+function responseObject(id: string, model: string, status: string, output: Item[], turn?: NormalisedTurn): Item {
+	return {
+		id,
+		object: "response",
+		created_at: Math.floor(Date.now() / 1000),
+		status,
+		model,
+		output,
+		...(turn ? { usage: responsesUsage(turn) } : {}),
+	};
+}
+
+export function streamResponses(res: ServerResponse, turn: NormalisedTurn, model: string): void {
+	const id = `resp_${randomUUID().replaceAll("-", "")}`;
+	let sequence = 0;
+	const event = (type: string, data: Record<string, unknown>) =>
+		res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`);
+
+	startEventStream(res);
+	event("response.created", { response: responseObject(id, model, "in_progress", []) });
+	event("response.in_progress", { response: responseObject(id, model, "in_progress", []) });
+	const items = outputItems(turn);
+	items.forEach((item, outputIndex) => {
+		const itemId = item.id;
+		if (item.type === "reasoning") {
+			event("response.output_item.added", { output_index: outputIndex, item: { ...item, summary: [] } });
+			const part = { type: "summary_text", text: "" };
+			event("response.reasoning_summary_part.added", {
+				item_id: itemId,
+				output_index: outputIndex,
+				summary_index: 0,
+				part,
+			});
+			for (const piece of pieces(turn.reasoning)) {
+				event("response.reasoning_summary_text.delta", {
+					item_id: itemId,
+					output_index: outputIndex,
+					summary_index: 0,
+					delta: piece,
+				});
+			}
+			event("response.reasoning_summary_text.done", {
+				item_id: itemId,
+				output_index: outputIndex,
+				summary_index: 0,
+				text: turn.reasoning,
+			});
+		} else if (item.type === "message") {
+			event("response.output_item.added", {
+				output_index: outputIndex,
+				item: { ...item, status: "in_progress", content: [] },
+			});
+			const part = { type: "output_text", text: "", annotations: [] };
+			event("response.content_part.added", { item_id: itemId, output_index: outputIndex, content_index: 0, part });
+			for (const piece of pieces(turn.text)) {
+				event("response.output_text.delta", {
+					item_id: itemId,
+					output_index: outputIndex,
+					content_index: 0,
+					delta: piece,
+				});
+			}
+			event("response.output_text.done", {
+				item_id: itemId,
+				output_index: outputIndex,
+				content_index: 0,
+				text: turn.text,
+			});
+			event("response.content_part.done", {
+				item_id: itemId,
+				output_index: outputIndex,
+				content_index: 0,
+				part: { ...part, text: turn.text },
+			});
+		} else {
+			const args = String(item.arguments);
+			event("response.output_item.added", {
+				output_index: outputIndex,
+				item: { ...item, status: "in_progress", arguments: "" },
+			});
+			for (const piece of pieces(args)) {
+				event("response.function_call_arguments.delta", { item_id: itemId, output_index: outputIndex, delta: piece });
+			}
+			event("response.function_call_arguments.done", { item_id: itemId, output_index: outputIndex, arguments: args });
+		}
+		event("response.output_item.done", { output_index: outputIndex, item });
+	});
+	event("response.completed", { response: responseObject(id, model, "completed", items, turn) });
+	res.end();
+}
+
+export function completeResponses(res: ServerResponse, turn: NormalisedTurn, model: string): void {
+	const id = `resp_${randomUUID().replaceAll("-", "")}`;
+	sendJson(res, 200, responseObject(id, model, "completed", outputItems(turn), turn));
+}
