@@ -4,6 +4,8 @@ import { Command, InvalidArgumentError } from "commander";
 import { agentEvalsHome } from "./config/settings.js";
 import { AgentHost } from "./host/agent-host.js";
 import { createFileLogger, type LogLevel } from "./log.js";
+import { cliAgentNames, findCliAgent } from "./shim/clis/index.js";
+import { ShimHost } from "./shim/shim-host.js";
 
 const SOCKET_ENV = "ROO_CODE_IPC_SOCKET_PATH";
 const PARENT_POLL_MS = 1_000;
@@ -35,6 +37,10 @@ const program = new Command()
 	.option("-s, --socket <path>", `the socket to serve (default: $${SOCKET_ENV})`)
 	.option("--storage <dir>", "where task histories and logs go (default: $AGENT_EVALS_HOME/storage)")
 	.option("--log-level <level>", "debug, info, warn or error", logLevel, "info")
+	.option(
+		"--shim <agent>",
+		`serve the protocol for a third-party CLI agent instead (${cliAgentNames().join(", ")}); it must be installed with \`evals agents install <agent>\``,
+	)
 	.addHelpText(
 		"after",
 		`\nSettings: defaults < ~/.agent-evals/settings.json < <workspace>/.roo/settings.json < environment < StartNewTask.configuration.\nExits on CloseTask, SIGTERM/SIGINT, or when its parent process dies.`,
@@ -44,19 +50,37 @@ const program = new Command()
 /** Runs the agent process; `parentPid` is read by the entry script before anything loads. */
 export async function main(parentPid: number): Promise<void> {
 	program.parse();
-	const options = program.opts<{ workspace?: string; socket?: string; storage?: string; logLevel: LogLevel }>();
+	const options = program.opts<{
+		workspace?: string;
+		socket?: string;
+		storage?: string;
+		logLevel: LogLevel;
+		shim?: string;
+	}>();
 	const socketPath = options.socket ?? process.env[SOCKET_ENV];
 	if (!socketPath) {
 		program.error(`evals-agent: no socket path: pass --socket or set ${SOCKET_ENV}.`, { exitCode: 2 });
+		return;
+	}
+	const shimSpec = options.shim === undefined ? undefined : findCliAgent(options.shim);
+	if (options.shim !== undefined && !shimSpec) {
+		program.error(`evals-agent: unknown --shim agent "${options.shim}"; use ${cliAgentNames().join(", ")}.`, {
+			exitCode: 2,
+		});
 		return;
 	}
 	const workspace = options.workspace ?? directory(process.cwd());
 	const storageRoot = resolve(options.storage ?? join(agentEvalsHome(), "storage"));
 	const logFile = join(storageRoot, "logs", "evals-agent.log");
 	const log = createFileLogger(logFile, options.logLevel);
-	log.log("info", `evals-agent ${process.pid} starting (node ${process.version})`);
+	log.log(
+		"info",
+		`evals-agent ${process.pid} starting (node ${process.version})${shimSpec ? ` as a shim for ${shimSpec.name}` : ""}`,
+	);
 
-	const host = new AgentHost({ socketPath, workspace, storageRoot, log });
+	const host = shimSpec
+		? new ShimHost({ spec: shimSpec, socketPath, workspace, storageRoot, log })
+		: new AgentHost({ socketPath, workspace, storageRoot, log });
 	let exitCode = 0;
 	host.on("close", () => process.exit(exitCode));
 

@@ -1,6 +1,7 @@
 export {
 	type MockLlmServer,
 	type MockLlmServerOptions,
+	type MockScriptItem,
 	type MockTurn,
 	type RecordedRequest,
 	type ServedUsage,

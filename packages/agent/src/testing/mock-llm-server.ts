@@ -8,6 +8,12 @@ import { type Flavour, isRecord, type MockTurn, normalise, sendError, sendJson }
 
 export type { MockTurn } from "./mock-llm-shared.js";
 
+/**
+ * A script entry: a turn, or a function that makes the turn from the request it answers (a
+ * turn that needs a path only the request tells, such as the agent's workspace).
+ */
+export type MockScriptItem = MockTurn | ((request: RecordedRequest) => MockTurn);
+
 export interface RecordedRequest {
 	method: string;
 	/** Path with query string, as received. */
@@ -33,7 +39,7 @@ export interface ServedUsage {
 }
 
 export interface MockLlmServerOptions {
-	script?: MockTurn[];
+	script?: MockScriptItem[];
 	/** 0 (default) picks a free port. */
 	port?: number;
 	/**
@@ -51,7 +57,7 @@ export interface MockLlmServer {
 	/** Every request received, in order, including rejected ones. */
 	requests: RecordedRequest[];
 	/** Replaces the remaining turns. */
-	setScript(turns: MockTurn[]): void;
+	setScript(turns: MockScriptItem[]): void;
 	/** Turns not consumed yet. */
 	remainingTurns(): number;
 	/** What the answers so far reported as usage, script and side calls together. */
@@ -227,7 +233,8 @@ export async function startMockLlmServer(options: MockLlmServerOptions = {}): Pr
 
 		const requestBody = isRecord(body) ? body : {};
 		const sideTurn = options.side?.(recorded);
-		const turn = sideTurn ?? script.shift();
+		const next = sideTurn ?? script.shift();
+		const turn = typeof next === "function" ? next(recorded) : next;
 		modelCalls++;
 		if (turn === undefined) {
 			// 400, not 5xx: a test that ran out of script must fail, not be retried.

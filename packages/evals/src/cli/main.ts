@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { DatabaseOpenError } from "../db/client.js";
+import { registerAgents } from "./commands/agents.js";
 import { registerExercises } from "./commands/exercises.js";
 import { registerManage } from "./commands/manage.js";
 import { registerRun } from "./commands/run.js";
@@ -18,6 +19,7 @@ registerRun(program);
 registerManage(program);
 registerExercises(program);
 registerServe(program);
+registerAgents(program);
 for (const command of program.commands) {
 	command.exitOverride().showHelpAfterError("(add --help for usage)");
 	for (const sub of command.commands) sub.exitOverride();

@@ -37,8 +37,9 @@ export function checkRunConfig(
 		if (isSecretSettingKey(key)) throw new RunConfigError(secretRefusal(key));
 	}
 	try {
-		parseModelSpec(config.model);
-		getAgentAdapter(config.agent);
+		const { provider } = parseModelSpec(config.model);
+		const problem = getAgentAdapter(config.agent).modelProblem?.(provider);
+		if (problem) throw new Error(problem);
 		getSandbox(config.sandbox);
 		// EVALS_OTEL and the OTLP endpoint variables: a typo is said now, not found in a silent trace.
 		traceExportFor(otelModeFor(config.otel, process.env), process.env);

@@ -31,5 +31,7 @@ export interface AgentAdapter {
 	readonly description: string;
 	/** Why this adapter cannot run on this machine (a missing binary), or undefined if it can. */
 	unavailableReason(): Promise<string | undefined>;
+	/** Why this agent cannot use models of `provider` (a CLI that speaks one API), or undefined. */
+	modelProblem?(provider: string): string | undefined;
 	start(launch: AgentLaunch): Promise<AgentProcess>;
 }

@@ -1,5 +1,7 @@
+import { cliAgents } from "@agent-evals/agent/shim";
 import type { AgentAdapter } from "./adapter.js";
 import { BuiltinAgentAdapter } from "./builtin.js";
+import { CliAgentAdapter } from "./cli-agent.js";
 import { RooCodeAgentAdapter } from "./roo-code.js";
 
 /*
@@ -28,3 +30,4 @@ export function getAgentAdapter(name: string): AgentAdapter {
 
 registerAgentAdapter("builtin", () => new BuiltinAgentAdapter());
 registerAgentAdapter("roo-code", () => new RooCodeAgentAdapter());
+for (const spec of cliAgents) registerAgentAdapter(spec.name, () => new CliAgentAdapter(spec));
