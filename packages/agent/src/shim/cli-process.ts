@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { killProcessTree } from "../tools/process-tree.js";
@@ -10,6 +11,12 @@ import { killProcessTree } from "../tools/process-tree.js";
  */
 
 const STDERR_TAIL_CHARS = 4_000;
+/**
+ * Set in the CLI's environment, and so in everything it starts: how its commands are found
+ * when they left its process tree as well as its group (Claude Code runs Bash commands in a
+ * session of their own whose parent has already exited).
+ */
+export const RUN_MARKER_VARIABLE = "AGENT_EVALS_CLI_RUN";
 
 export interface CliProcess {
 	readonly pid: number | undefined;
@@ -28,10 +35,11 @@ export function startCliProcess(options: {
 	onLine: (line: string) => void;
 	onStdoutEnd: () => void;
 }): Promise<CliProcess> {
+	const marker = `${RUN_MARKER_VARIABLE}=${randomBytes(8).toString("hex")}`;
 	return new Promise((resolve, reject) => {
 		const child = spawn(options.command, options.args, {
 			cwd: options.cwd,
-			env: options.env,
+			env: { ...options.env, [RUN_MARKER_VARIABLE]: marker.split("=")[1] },
 			detached: true,
 			// No stdin: CLIs that read a prompt from a pipe would otherwise wait for it.
 			stdio: ["ignore", "pipe", "pipe"],
@@ -66,7 +74,7 @@ export function startCliProcess(options: {
 					if (pid === undefined) return;
 					// Collected before the group is signalled: once a parent dies, its children
 					// are re-parented and can no longer be told apart from anyone else's.
-					const strays = await descendantGroups(pid);
+					const strays = await strayGroups(pid, marker);
 					await Promise.all([pid, ...strays].map((group) => killProcessTree(group, graceMs)));
 				},
 			});
@@ -75,11 +83,12 @@ export function startCliProcess(options: {
 }
 
 /**
- * Process groups of `pid`'s descendants that are not `pid`'s own group: commands a CLI runs in a
- * terminal of their own (Codex's PTY sessions call setsid) leave the group a signal reaches.
+ * Process groups that are not `pid`'s own but belong to its run: its descendants' (commands a
+ * CLI runs in a terminal of their own: Codex's PTY sessions call setsid) and those of any
+ * process whose environment carries the run's marker (commands that also left its tree).
  * Linux only (/proc); elsewhere the CLI's own group is all that is stopped.
  */
-export async function descendantGroups(pid: number): Promise<number[]> {
+export async function strayGroups(pid: number, marker: string): Promise<number[]> {
 	if (process.platform !== "linux") return [];
 	let entries: string[];
 	try {
@@ -88,6 +97,7 @@ export async function descendantGroups(pid: number): Promise<number[]> {
 		return [];
 	}
 	const parentOf = new Map<number, { ppid: number; pgrp: number }>();
+	const marked = new Set<number>();
 	await Promise.all(
 		entries.map(async (name) => {
 			const stat = await readFile(`/proc/${name}/stat`, "utf8").catch(() => "");
@@ -95,9 +105,11 @@ export async function descendantGroups(pid: number): Promise<number[]> {
 			// "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses.
 			const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
 			parentOf.set(Number(name), { ppid: Number(fields[1]), pgrp: Number(fields[2]) });
+			const environ = await readFile(`/proc/${name}/environ`, "utf8").catch(() => "");
+			if (environ.split("\0").includes(marker)) marked.add(Number(name));
 		}),
 	);
-	const inTree = new Set([pid]);
+	const inTree = new Set([pid, ...marked]);
 	let grew = true;
 	while (grew) {
 		grew = false;

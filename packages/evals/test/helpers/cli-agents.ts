@@ -10,7 +10,7 @@ import {
 	startMockLlmServer,
 } from "@agent-evals/agent/testing";
 import type { TaskEvent, ToolUsage } from "@agent-evals/types";
-import { expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
 import { Store } from "../../src/db/store.js";
 import { driveTask, shortSocketPath, startAgentSession, TaskTracker } from "../../src/run/agent-session.js";
@@ -25,6 +25,8 @@ import { tempDir } from "./runner.js";
  */
 
 export const EXERCISE = "python/roman-numerals";
+/** A CLI run through `evals run` takes 10–30 s on a busy two-core machine. */
+const TEST_TIMEOUT_MS = 240_000;
 const SOLUTION_FILE = "roman_numerals.py";
 export const TEST_COMMAND = "python3 -m pytest -o markers=task *_test.py";
 
@@ -52,14 +54,14 @@ export interface CliScenario {
 	/** The turns that write a file (Claude Code reads a file before it may replace it). */
 	write(file: string, content: string): MockScriptItem[];
 	run(command: string): MockScriptItem;
-	/** Our names of the tools `write` and `run` use, as the task's tool usage must show them. */
-	writeTool: string;
 	/** Answers a CLI's calls of its own (titles), outside the script. */
 	side?: (request: RecordedRequest) => MockTurn | undefined;
 	/** Whether the CLI passes cache writes through (Anthropic's format has them). */
 	cacheWrites?: boolean;
-	/** Expected cost of the served usage; default: the prices in `settings`'s modelInfo. */
+	/** Expected cost of the served usage; default: MOCK_PRICES (the scenario's modelInfo). */
 	cost?: (usage: ReturnType<MockLlmServer["servedUsage"]>) => number;
+	/** The task's tool usage after `write` and `run`, in our tool names. */
+	solveTools: ToolUsage;
 }
 
 /** The prices the scenarios declare for the mock model, so that cost is a known function of tokens. */
@@ -155,7 +157,9 @@ export async function storedTask(home: string, runId: number) {
 }
 
 /** A stored transcript as lines, for failure messages. */
-export function transcript(detail: { messages: { type: string; say?: string; ask?: string; text?: string }[] } | undefined) {
+export function transcript(
+	detail: { messages: { type: string; say?: string; ask?: string; text?: string }[] } | undefined,
+) {
 	return (detail?.messages ?? [])
 		.map((message) => `${message.type}:${message.say ?? message.ask ?? ""} ${(message.text ?? "").slice(0, 300)}`)
 		.join("\n");
@@ -270,3 +274,142 @@ function parseModel(model: string): Record<string, string> {
 }
 
 export { said };
+
+/** A command that sleeps long enough to be stopped, unique so that a stray copy can be found. */
+function sleeper(): { command: string; marker: string } {
+	const seconds = `${300 + Math.floor(Math.random() * 600)}.${Math.floor(Math.random() * 1000)}`;
+	return { command: `sleep ${seconds}`, marker: `sleep ${seconds}` };
+}
+
+/**
+ * The checks every CLI adapter must pass, with the real CLI from the agents cache against the
+ * mock LLM server; skipped (saying how to install it) when the cache lacks the CLI.
+ */
+export async function cliAgentSuite(scenario: CliScenario): Promise<void> {
+	const { installed, title } = await availability(scenario.agent);
+	const expectedCost = scenario.cost ?? ((served: ReturnType<MockLlmServer["servedUsage"]>) => priced(served));
+	const turns = (count: number) => scenario.write("roman_numerals.py", "").length + count;
+
+	describe.skipIf(!installed)(title, () => {
+		it("solves the smoke exercise through evals run, with its tokens, cost and tools recorded", { timeout: TEST_TIMEOUT_MS }, async () => {
+			const solution = await referenceSolution();
+			const { result, mock, home } = await evalsRun(scenario, [
+				...scenario.write("roman_numerals.py", solution),
+				scenario.run(TEST_COMMAND),
+				{ text: "All tests pass.", usage: usage(turns(2), scenario.cacheWrites) },
+			]);
+			try {
+				const report = JSON.parse(result.stdout || "{}") as { runId: number; passed: number };
+				const { task, detail } = await storedTask(home, report.runId);
+				expect(report.passed, `${said(result)}\n${transcript(detail)}\n${detail?.testOutput}`).toBe(1);
+				expect(result.code, said(result)).toBe(0);
+				expectUsage(task, mock.servedUsage(), expectedCost(mock.servedUsage()));
+				expect(task.toolUsage, transcript(detail)).toMatchObject(scenario.solveTools);
+				// The transcript has the command and its output, as our own agent's has.
+				const said_ = detail?.messages ?? [];
+				expect(said_.some((m) => m.ask === "command" && m.text?.includes("pytest"))).toBe(true);
+				expect(said_.some((m) => m.say === "command_output" && m.text?.includes("passed"))).toBe(true);
+			} finally {
+				await mock.close();
+			}
+		});
+
+		it("fails as agent_error, with the model's error, when the model API refuses", { timeout: TEST_TIMEOUT_MS }, async () => {
+			const { result, mock, home } = await evalsRun(scenario, [
+				{ error: { status: 400, message: "mock: this request is refused" } },
+			]);
+			try {
+				expect(result.code, said(result)).toBe(1);
+				const report = JSON.parse(result.stdout) as { runId: number };
+				const { task, detail } = await storedTask(home, report.runId);
+				expect(task, transcript(detail)).toMatchObject({ passed: false, failureKind: "agent_error" });
+				expect(task.error ?? "", transcript(detail)).toContain("refused");
+			} finally {
+				await mock.close();
+			}
+		});
+
+		it("times out as the runner's timeout says, and its command's process tree is gone", { timeout: TEST_TIMEOUT_MS }, async () => {
+			const { command, marker } = sleeper();
+			// 0.1 minutes: six seconds, enough for the CLI to start and run the command.
+			const { result, mock, home } = await evalsRun(scenario, [scenario.run(command)], {
+				extraArgs: ["--timeout", "0.1"],
+			});
+			try {
+				expect(result.code, said(result)).toBe(1);
+				const report = JSON.parse(result.stdout) as { runId: number };
+				const { task, detail } = await storedTask(home, report.runId);
+				expect(task, transcript(detail)).toMatchObject({ passed: false, failureKind: "timeout" });
+				expect(detail?.messages.some((m) => m.ask === "command" && m.text?.includes(marker))).toBe(true);
+				expect(await processesWith(marker)).toEqual([]);
+			} finally {
+				await mock.close();
+			}
+		});
+
+		it("stops on CancelTask: the task aborts and the CLI's process tree is gone", { timeout: TEST_TIMEOUT_MS }, async () => {
+			const { command, marker } = sleeper();
+			const mock = await startMockLlmServer({ script: [scenario.run(command)], side: scenario.side });
+			const cancel = new AbortController();
+			try {
+				const { outcome, tracker, session } = await driveShim(scenario, mock, {
+					workspace: tempDir(`${scenario.agent}-ws`),
+					storageDir: tempDir(`${scenario.agent}-storage`),
+					prompt: "Run the command.",
+					onEvent: (event) => {
+						// Once the command runs (and has had a moment to start), the runner cancels.
+						if (event.eventName === "message" && event.payload[0].message.ask === "command") {
+							setTimeout(() => cancel.abort(), 1_000);
+						}
+					},
+					signal: cancel.signal,
+				});
+				expect(outcome).toBe("cancelled");
+				expect(await Promise.race([tracker.ended, new Promise((r) => setTimeout(() => r("no end"), 5_000))])).toBe(
+					"aborted",
+				);
+				expect(session.process.hasExited).toBe(true);
+				expect(await processesWith(marker)).toEqual([]);
+			} finally {
+				await mock.close();
+			}
+		});
+
+		it("resumes a finished task on the CLI's own session (ResumeTask in a new shim process)", { timeout: TEST_TIMEOUT_MS }, async () => {
+			const mock = await startMockLlmServer({
+				script: [
+					{ text: "The first part is done: ALPHA-7.", usage: usage(1, scenario.cacheWrites) },
+					(request) => ({
+						// The resumed run must carry the first run's conversation.
+						text: JSON.stringify(request.body).includes("ALPHA-7") ? "Resumed with the history." : "No history!",
+						usage: usage(2, scenario.cacheWrites),
+					}),
+				],
+				side: scenario.side,
+			});
+			const workspace = tempDir(`${scenario.agent}-ws`);
+			const storageDir = tempDir(`${scenario.agent}-storage`);
+			try {
+				const first = await driveShim(scenario, mock, { workspace, storageDir, prompt: "Do the first part." });
+				expect(first.outcome).toBe("completed");
+				const taskId = first.tracker.agentTaskId ?? "";
+				const resumed = await driveShim(scenario, mock, { workspace, storageDir, prompt: "", resume: taskId });
+				expect(resumed.outcome, JSON.stringify(resumed.events.slice(-5))).toBe("completed");
+				const texts = resumed.events.flatMap((event) =>
+					event.eventName === "message" && event.payload[0].message.say === "text"
+						? [event.payload[0].message.text]
+						: [],
+				);
+				expect(texts).toContain("Resumed with the history.");
+				// The task's usage covers both runs.
+				const served = mock.servedUsage();
+				expect(resumed.tracker.tokens).toMatchObject({
+					totalTokensIn: served.inputTokens,
+					totalTokensOut: served.outputTokens,
+				});
+			} finally {
+				await mock.close();
+			}
+		});
+	});
+}
