@@ -83,6 +83,8 @@ export const runSummarySchema = z.object({
 	cancelled: count,
 	/** passed / (passed + failed); null before the first verdict. */
 	passRate: z.number().nullable(),
+	/** 95 % Wilson interval of `passRate` over the decided tasks; null before the first verdict. */
+	passRateInterval: z.object({ low: z.number(), high: z.number() }).nullable(),
 	tokensIn: z.number(),
 	tokensOut: z.number(),
 	/** USD. */
@@ -95,6 +97,17 @@ export type RunSummary = z.infer<typeof runSummarySchema>;
 
 export const runListResponseSchema = z.object({ runs: z.array(runSummarySchema), total: count });
 export type RunListResponse = z.infer<typeof runListResponseSchema>;
+
+/** What a run was made with (reproducibility): code, exercises, toolchains, machine. */
+export const runEnvironmentSchema = z.object({
+	agentEvals: z.object({ version: z.string(), gitRevision: z.string().nullable() }),
+	/** sha256 of the selected exercises' files. */
+	suiteHash: z.string(),
+	/** Version line of each toolchain, null when not found. */
+	toolchains: z.record(z.string(), z.string().nullable()),
+	machine: z.object({ os: z.string(), arch: z.string(), cpus: z.number(), memoryGb: z.number(), node: z.string() }),
+});
+export type RunEnvironment = z.infer<typeof runEnvironmentSchema>;
 
 export const runDetailSchema = runSummarySchema.extend({
 	/** As stored: API keys were removed before it was written. */
@@ -113,11 +126,39 @@ export const runDetailSchema = runSummarySchema.extend({
 	userIntent: z.string().nullable(),
 	/** The ids of the runs made with this one (an MCP A/B), this one included; [id] for a lone run. */
 	group: z.array(z.number().int()),
+	/** Null for runs made before it was recorded. */
+	environment: runEnvironmentSchema.nullable(),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 
+const passRateSummarySchema = z.object({
+	tasks: count,
+	passed: count,
+	exercises: count,
+	/** The fewest iterations any exercise has: pass@k is given for k up to it. */
+	iterations: count,
+	passRate: z.number(),
+	/** 95 % Wilson interval. */
+	interval: z.object({ low: z.number(), high: z.number() }),
+	passAt1: z.number(),
+	/** Unbiased pass@k by k. */
+	passAtK: z.record(z.string(), z.number()),
+	standardError: z.number().nullable(),
+	/** "clustered" (by exercise) when any exercise ran more than once. */
+	standardErrorKind: z.enum(["binomial", "clustered"]),
+});
+
+/** A run's statistics over its decided tasks: overall and per language. */
+export const runStatsSchema = z.object({
+	overall: passRateSummarySchema,
+	byLanguage: z.record(z.string(), passRateSummarySchema),
+});
+export type RunStatsView = z.infer<typeof runStatsSchema>;
+
 export const runDetailResponseSchema = z.object({
 	run: runDetailSchema,
+	/** Pass rate with its interval, pass@k and standard error, overall and per language. */
+	stats: runStatsSchema,
 	/** Wall time so far (0 before the start). */
 	elapsedMs: z.number(),
 	/** Mean duration of finished tasks × tasks left / concurrency; null when unknown. */
@@ -205,6 +246,10 @@ export const taskSummarySchema = z.object({
 	error: z.string().nullable(),
 	/** The OpenTelemetry trace of the task's last attempt; null when the run was not traced. */
 	traceId: z.string().nullable(),
+	/** Model requests the agent made. */
+	turns: count,
+	/** MCP tool and resource calls it made. */
+	mcpCallCount: count,
 });
 export type TaskSummary = z.infer<typeof taskSummarySchema>;
 
@@ -291,6 +336,66 @@ export type TaskDetail = z.infer<typeof taskDetailSchema>;
 export const taskActionResponseSchema = z.object({ id: z.number().int(), status: taskStatusSchema });
 export type TaskActionResponse = z.infer<typeof taskActionResponseSchema>;
 
+// --------------------------------------------------------------------------------------- compare
+
+const intervalSchema = z.object({ low: z.number(), high: z.number() });
+
+/** One measure of two runs over the exercises both ran, and B − A with its 95 % bootstrap interval. */
+export const pairedMeasureSchema = z.object({
+	a: z.number(),
+	b: z.number(),
+	difference: z.number(),
+	interval: intervalSchema,
+});
+export type PairedMeasureView = z.infer<typeof pairedMeasureSchema>;
+
+/** Run B against run A (the first run given), paired over the exercises both ran. */
+export const runComparisonSchema = z.object({
+	a: z.number().int(),
+	b: z.number().int(),
+	/** Exercises both ran: the only ones compared. */
+	exercises: count,
+	onlyA: z.array(z.string()),
+	onlyB: z.array(z.string()),
+	passRate: pairedMeasureSchema,
+	/** Per task: cost (USD), durationMs, tokensIn, tokensOut, turns, mcpCalls. */
+	measures: z.record(z.string(), pairedMeasureSchema),
+	/** (exercise, iteration) pairs in both runs; fixed: failed in A, passed in B; broke: the reverse. */
+	pairs: count,
+	fixed: count,
+	broke: count,
+	/** McNemar's exact test on the flips. */
+	pValue: z.number(),
+	significant: z.boolean(),
+	tooSmall: z.string().nullable(),
+	/** One line, e.g. "B is better: +6.0 pp [1.2, 10.8], p = 0.01, 14 fixed / 4 broke". */
+	verdict: z.string(),
+	/** The exercises (language/exercise) whose outcome changed, by direction. */
+	flips: z.object({ fixed: z.array(z.string()), broke: z.array(z.string()) }),
+	/** What differs between the runs that can change results (exercises, toolchains, agent-evals). */
+	warnings: z.array(z.string()),
+});
+export type RunComparison = z.infer<typeof runComparisonSchema>;
+
+/** `GET /api/compare?runs=A,B,…` and `evals compare --json`: every later run against the first. */
+export const compareResponseSchema = z.object({
+	runs: z.array(runSummarySchema),
+	comparisons: z.array(runComparisonSchema),
+});
+export type CompareResponse = z.infer<typeof compareResponseSchema>;
+
+export const compareQuerySchema = z.object({
+	runs: z
+		.string()
+		.transform((text) => text.split(",").map((part) => part.trim()))
+		.pipe(
+			z
+				.array(z.string().regex(/^\d+$/, "must be run ids, e.g. 12,13").transform(Number))
+				.min(2, "name at least two runs, e.g. 12,13")
+				.max(10, "at most 10 runs"),
+		),
+});
+
 // ------------------------------------------------------------------------------------- exercises
 
 export const exerciseListResponseSchema = z.object({
@@ -318,6 +423,8 @@ export const exportQuerySchema = z.object({ format: z.enum(exportFormats).defaul
 /** The JSON of `evals run --json` and of `GET /api/runs/:id/export?format=json`. */
 export const runReportSchema = z.object({
 	runId: z.number().int(),
+	/** Pass rate with its 95 % interval, pass@k, standard error; overall and per language. */
+	stats: runStatsSchema.optional(),
 	passed: count,
 	failed: count,
 	total: count,

@@ -28,6 +28,8 @@ export function task(overrides: Partial<TaskSummary> = {}): TaskSummary {
 		testsTampered: false,
 		error: null,
 		traceId: null,
+		turns: 0,
+		mcpCallCount: 0,
 		...overrides,
 	};
 }
@@ -59,6 +61,7 @@ export function run(overrides: Partial<RunSummary> = {}): RunSummary {
 		pending: 0,
 		cancelled: 0,
 		passRate: null,
+		passRateInterval: null,
 		tokensIn: 0,
 		tokensOut: 0,
 		cost: 0,

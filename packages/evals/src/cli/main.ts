@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { DatabaseOpenError } from "../db/client.js";
+import { registerCompare } from "./commands/compare.js";
 import { registerExercises } from "./commands/exercises.js";
 import { registerManage } from "./commands/manage.js";
 import { registerRun } from "./commands/run.js";
@@ -16,6 +17,7 @@ const program = new Command()
 
 registerRun(program);
 registerManage(program);
+registerCompare(program);
 registerExercises(program);
 registerServe(program);
 for (const command of program.commands) {

@@ -2,6 +2,7 @@ import {
 	type FailureKind,
 	failureKinds,
 	type OtelMode,
+	type RunEnvironment,
 	type RunStatus,
 	runDefaults,
 	runStatuses,
@@ -110,6 +111,8 @@ export const runs = pgTable(
 		failed: integer("failed").notNull().default(0),
 		/** Where its OpenTelemetry spans go (off, otlp, jaeger, console); never endpoints or headers. */
 		otel: text("otel").$type<OtelMode>().notNull().default("off"),
+		/** What the run was made with: agent-evals build, exercises' hash, toolchains, machine. */
+		environment: jsonb("environment").$type<RunEnvironment>(),
 		/** Problems of the platform while the run executed (a store write that failed, …); never secrets. */
 		notes: jsonb("notes").$type<string[]>().notNull().default([]),
 		controllerPid: integer("controller_pid"),
@@ -154,6 +157,8 @@ export const tasks = pgTable(
 		error: text("error"),
 		/** The OpenTelemetry trace of the last attempt (32 hex digits); null when not traced. */
 		traceId: text("trace_id"),
+		/** Model requests the agent made (its `api_req_started` messages): the task's steps. */
+		turns: integer("turns").notNull().default(0),
 		startedAt: at("started_at"),
 		finishedAt: at("finished_at"),
 		createdAt: createdAt(),

@@ -1,7 +1,8 @@
-import type { RunDetail, RunReport, RunSummary, TaskSummary } from "@agent-evals/types";
+import type { RunDetail, RunReport, RunStatsView, RunSummary, TaskSummary } from "@agent-evals/types";
 import { finishedTaskStatuses } from "@agent-evals/types";
 import type { Store } from "../db/store.js";
 import { percent, seconds, table, taskLabel, taskVerdict, usd } from "./format.js";
+import { runStatsOf } from "./run-stats.js";
 
 /** What a run's report is built from: the same shapes the API serves. */
 export interface RunReportData {
@@ -44,6 +45,7 @@ export async function loadRunReports(store: Store, runs: Array<{ id: number }>):
 export function runReportJson({ run, tasks }: RunReportData): RunReport {
 	return {
 		runId: run.id,
+		stats: runStatsOf(tasks),
 		passed: tasks.filter((task) => task.passed === true).length,
 		failed: tasks.filter((task) => task.passed === false).length,
 		total: tasks.length,
@@ -78,6 +80,7 @@ export function runReportText({ run, tasks, testOutput }: RunReportData): string
 		"",
 		`${run.passed} passed, ${run.failed} failed of ${run.total} (${percent(run.passed, run.failed)}) · cost ${usd(run.cost)} · wall time ${seconds(run.finishedAt ? run.durationMs : null)}`,
 	];
+	lines.push(...statsLines(runStatsOf(tasks)));
 	const notes = "notes" in run ? run.notes : [];
 	if (notes.length > 0)
 		lines.push("", "Notes (problems of the platform, not of the agent):", ...notes.map((note) => `- ${note}`));
@@ -92,4 +95,56 @@ export function runReportText({ run, tasks, testOutput }: RunReportData): string
 		}
 	}
 	return lines.join("\n");
+}
+
+const pct = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
+
+/**
+ * The run's numbers with their uncertainty: pass rate with its 95 % Wilson interval, pass@k when
+ * exercises ran several times (with the standard error clustered by exercise), and per language
+ * when there are several.
+ */
+export function statsLines(stats: RunStatsView): string[] {
+	const { overall } = stats;
+	if (overall.tasks === 0) return [];
+	const line = (label: string, summary: RunStatsView["overall"]) => {
+		const parts = [
+			`${label} ${pct(summary.passRate)} [95% CI ${pct(summary.interval.low)}, ${pct(summary.interval.high)}]`,
+		];
+		if (summary.iterations > 1) {
+			const ks = Object.entries(summary.passAtK).map(([k, value]) => `pass@${k} ${pct(value)}`);
+			parts.push(ks.join(", "));
+		}
+		if (summary.standardError !== null) {
+			parts.push(
+				`SE ${(summary.standardError * 100).toFixed(1)} pp${summary.standardErrorKind === "clustered" ? " (clustered by exercise)" : ""}`,
+			);
+		}
+		return parts.join(" · ");
+	};
+	const lines = [line("pass rate", overall)];
+	const languages = Object.entries(stats.byLanguage);
+	if (languages.length > 1) for (const [language, summary] of languages) lines.push(`  ${line(language, summary)}`);
+	return lines;
+}
+
+/** `evals show --env`: what the run was made with. */
+export function environmentText(run: RunSummary | RunDetail): string {
+	const environment = "environment" in run ? run.environment : null;
+	if (!environment) return "No environment record (the run was made before agent-evals recorded it).";
+	const rows = [
+		[
+			"agent-evals",
+			`${environment.agentEvals.version}${environment.agentEvals.gitRevision ? ` (${environment.agentEvals.gitRevision})` : ""}`,
+		],
+		["exercises (sha256)", environment.suiteHash],
+		...Object.entries(environment.toolchains).map(([name, version]) => [name, version ?? "not found"]),
+		[
+			"machine",
+			`${environment.machine.os} ${environment.machine.arch}, ${environment.machine.cpus} CPUs, ${environment.machine.memoryGb} GiB, node ${environment.machine.node}`,
+		],
+		["model", run.model],
+		["settings", JSON.stringify("settings" in run ? run.settings : {})],
+	];
+	return table(["", ""], rows);
 }

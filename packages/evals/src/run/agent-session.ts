@@ -67,6 +67,9 @@ export class TaskTracker {
 	tools: ToolUsage | undefined;
 	/** The last error message the agent said. */
 	agentError: string | undefined;
+	/** Model requests so far (final `api_req_started` messages, each counted once). */
+	turns = 0;
+	private readonly turnStarts = new Set<number>();
 	private resolveEnd: (outcome: "completed" | "aborted") => void = () => {};
 	/** Settles when the agent reports the task completed or aborted. */
 	readonly ended = new Promise<"completed" | "aborted">((resolve) => {
@@ -101,9 +104,15 @@ export class TaskTracker {
 			case "taskAborted":
 				this.resolveEnd("aborted");
 				break;
-			case "message":
-				if (event.payload[0].message.say === "error") this.agentError = event.payload[0].message.text;
+			case "message": {
+				const { message } = event.payload[0];
+				if (message.say === "error") this.agentError = message.text;
+				if (message.say === "api_req_started" && message.partial !== true && !this.turnStarts.has(message.ts)) {
+					this.turnStarts.add(message.ts);
+					this.turns++;
+				}
 				break;
+			}
 		}
 	}
 }

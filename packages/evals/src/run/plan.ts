@@ -15,6 +15,7 @@ import { getSandbox } from "../sandbox/registry.js";
 import { otelModeFor, traceExportFor } from "../telemetry/config.js";
 import { getAgentAdapter } from "./agents/registry.js";
 import { bundledSuitePath } from "./defaults.js";
+import { describeEnvironment } from "./environment.js";
 import { RunConfigError } from "./errors.js";
 import { modelPricing, parseModelSpec } from "./model-spec.js";
 
@@ -77,6 +78,7 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 	const unavailable = await adapter.unavailableReason();
 	if (unavailable) throw new RunConfigError(`The ${adapter.name} agent cannot run here: ${unavailable}`);
 	const settings: Settings = { ...config.settings, ...spec.settings };
+	const environment = await describeEnvironment(exercises);
 	const base = {
 		model: config.model,
 		provider: spec.provider,
@@ -91,6 +93,7 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 		commandTimeout: config.commandTimeoutSeconds,
 		iterations: config.iterations,
 		otel: otelModeFor(config.otel, process.env),
+		environment,
 		...modelPricing(spec),
 	};
 	const keys = exercises.flatMap((exercise) =>

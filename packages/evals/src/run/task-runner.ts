@@ -305,6 +305,7 @@ class TaskAttempt {
 			failureKind: outcome.failureKind,
 			error: outcome.passed ? null : outcome.summary,
 			phaseTimings: this.timings,
+			turns: this.tracker.turns,
 			finishedAt: new Date(),
 			...extras,
 		});

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { type AccessOptions, accessGuard } from "./access.js";
 import type { ServerDeps } from "./deps.js";
 import { errorResponse, notFound, toHttpError } from "./errors.js";
+import { compareRoutes } from "./routes/compare.js";
 import { exerciseRoutes } from "./routes/exercises.js";
 import { exportRoutes } from "./routes/export.js";
 import { runRoutes } from "./routes/runs.js";
@@ -43,6 +44,7 @@ export function createApp(deps: ServerDeps, options: AppOptions) {
 	app.route("/api/runs", streamRoutes(deps));
 	app.route("/api/runs", exportRoutes(deps));
 	app.route("/api/tasks", taskRoutes(deps));
+	app.route("/api/compare", compareRoutes(deps));
 	app.route("/api/exercises", exerciseRoutes(deps));
 	app.all("/api/*", (c) => errorResponse(c, notFound(`No route for ${c.req.method} ${c.req.path}.`)));
 

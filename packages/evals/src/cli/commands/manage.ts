@@ -1,7 +1,13 @@
 import type { Command } from "commander";
 import { runLine, table } from "../../report/format.js";
 import { mcpReportText } from "../../report/mcp-report.js";
-import { loadRunReport, loadRunReports, runReportJson, runReportText } from "../../report/run-report.js";
+import {
+	environmentText,
+	loadRunReport,
+	loadRunReports,
+	runReportJson,
+	runReportText,
+} from "../../report/run-report.js";
 import { RunBusyError, RunConfigError, RunStateError } from "../../run/errors.js";
 import { openContext } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -48,8 +54,9 @@ export function registerManage(program: Command): void {
 			"--mcp",
 			"also show how the run used its MCP servers: calls, latency, errors, sizes per server and per task",
 		)
+		.option("--env", "also show what the run was made with: agent-evals version, exercises' hash, toolchains, machine")
 		.option("--json", "print JSON")
-		.action(async (id: string, flags: { details?: boolean; mcp?: boolean; json?: boolean }) => {
+		.action(async (id: string, flags: { details?: boolean; mcp?: boolean; env?: boolean; json?: boolean }) => {
 			const ctx = await openContext();
 			try {
 				const report = await loadRunReport(ctx.store, runId(id), { details: flags.details });
@@ -58,7 +65,11 @@ export function registerManage(program: Command): void {
 				process.stdout.write(
 					flags.json
 						? `${JSON.stringify({ ...runReportJson(report), run: report.run, ...(mcp ? { mcp } : {}) }, null, 2)}\n`
-						: `${runReportText(report)}\n${mcp ? `\n${mcpReportText(mcp)}\n` : ""}`,
+						: [
+								`${runReportText(report)}\n`,
+								mcp ? `\n${mcpReportText(mcp)}\n` : "",
+								flags.env ? `\nEnvironment\n\n${environmentText(report.run)}\n` : "",
+							].join(""),
 				);
 			} finally {
 				await ctx.close();

@@ -1,6 +1,7 @@
 import { runConfigSchema, runListQuerySchema } from "@agent-evals/types";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { runStatsOf } from "../../report/run-stats.js";
 import { createRun, isRunConfigMistake } from "../../run/plan.js";
 import type { ServerDeps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
@@ -50,7 +51,8 @@ export function runRoutes(deps: ServerDeps) {
 			const { id } = c.req.valid("param");
 			const detail = await store.runs.detail(id);
 			if (!detail) throw notFound(`There is no run ${id}.`);
-			return c.json(detail);
+			const { tasks } = await store.tasks.summaries(id);
+			return c.json({ ...detail, stats: runStatsOf(tasks) });
 		})
 		.get("/:id/mcp", valid("param", idParamSchema), async (c) => {
 			const { id } = c.req.valid("param");
