@@ -1,0 +1,373 @@
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { cp, lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { type Exercise, loadSuite, prepareReference, prepareWorkspace, type Suite } from "../src/exercises/index.js";
+import {
+	gradeExercise,
+	INSTALL_LOG,
+	JavaScriptRunner,
+	PackageManagerDeclarationError,
+	planPackageManager,
+	removeTree,
+} from "../src/grading/index.js";
+import { getSandbox } from "../src/sandbox/index.js";
+import { fixtureSuite, tempDirs } from "./helpers/grading.js";
+
+const sandbox = getSandbox("local");
+const here = path.dirname(fileURLToPath(import.meta.url));
+const execFileAsync = promisify(execFile);
+const require = createRequire(import.meta.url);
+const tempDir = tempDirs("evals-js-");
+
+/** A cache folder for this file: entries are read-only, so plain rm cannot remove it. */
+const caches: string[] = [];
+afterAll(async () => {
+	await Promise.all(caches.map((dir) => removeTree(dir)));
+});
+async function tempCache(): Promise<string> {
+	const dir = path.join(await tempDir(), "js");
+	caches.push(dir);
+	return dir;
+}
+
+let suite: Promise<Suite> | undefined;
+async function exercise(name: string): Promise<Exercise> {
+	suite ??= loadSuite(fixtureSuite("js-managers"));
+	const found = (await suite).exercises.find((candidate) => candidate.name === name);
+	if (!found) throw new Error(`js-managers: ${name} missing`);
+	return found;
+}
+
+async function workspace(ex: Exercise, solved: boolean): Promise<string> {
+	const ws = path.join(await tempDir(), ex.name);
+	await prepareWorkspace(ex, ws);
+	if (solved) {
+		const reference = await tempDir();
+		await prepareReference(ex, reference);
+		await cp(reference, ws, { recursive: true });
+	}
+	return ws;
+}
+
+/** Lines of the cache's install log: one per install that finished. */
+async function installs(
+	cacheDir: string,
+	depsDir = path.join(cacheDir, "deps"),
+): Promise<{ key: string; manager: string; outcome: string }[]> {
+	const text = await readFile(path.join(depsDir, INSTALL_LOG), "utf8").catch(() => "");
+	return text
+		.split("\n")
+		.filter(Boolean)
+		.map((line) => JSON.parse(line));
+}
+
+describe("package managers the exercise declares", { timeout: 600_000 }, () => {
+	it("pnpm through corepack: `corepack pnpm jest` passes the reference, fails the stub, one install", async () => {
+		const cacheDir = await tempCache();
+		const runner = new JavaScriptRunner("javascript", { cacheDir });
+		const ex = await exercise("leap-pnpm");
+
+		const solved = await workspace(ex, true);
+		const pass = await gradeExercise(ex, solved, sandbox, { runner });
+		expect(pass, pass.output).toMatchObject({ verdict: "passed", summary: "4 passed", unskipped: ["leap.spec.js"] });
+		expect(pass.output).toContain("pnpm 9.15.2 through corepack (from packageManager)");
+		expect(pass.commands.map((c) => c.command)).toEqual([
+			expect.stringMatching(/^pnpm install --no-frozen-lockfile --store-dir /),
+			"pnpm test",
+		]);
+
+		const stub = await workspace(ex, false);
+		const fail = await gradeExercise(ex, stub, sandbox, { runner });
+		expect(fail, fail.output).toMatchObject({ verdict: "failed", summary: "0 passed, 4 failed" });
+		expect(fail.commands.map((c) => c.command)).toEqual(["pnpm test"]);
+		expect(fail.output).toMatch(/dependencies from the cache: /);
+
+		expect(await installs(cacheDir)).toEqual([
+			expect.objectContaining({ manager: "pnpm 9.15.2", outcome: "published" }),
+		]);
+		// The workspace links into the cache entry; nothing was installed in the workspace itself.
+		const linked = await readlink(path.join(stub, "node_modules", "jest"));
+		expect(linked.startsWith(path.join(cacheDir, "deps"))).toBe(true);
+	});
+
+	it("yarn 1 from packageManager, with its yarn.lock", async () => {
+		const cacheDir = await tempCache();
+		const runner = new JavaScriptRunner("javascript", { cacheDir });
+		const ex = await exercise("leap-years-yarn");
+		const pass = await gradeExercise(ex, await workspace(ex, true), sandbox, { runner });
+		expect(pass, pass.output).toMatchObject({ verdict: "passed", summary: "3 passed" });
+		expect(pass.output).toContain("yarn 1.22.22 through corepack (from packageManager)");
+		expect(pass.commands.map((c) => c.command)).toEqual(["yarn install --non-interactive --no-progress", "yarn test"]);
+		const fail = await gradeExercise(ex, await workspace(ex, false), sandbox, { runner });
+		expect(fail, fail.output).toMatchObject({ verdict: "failed", summary: "0 passed, 3 failed" });
+		expect(await installs(cacheDir)).toEqual([expect.objectContaining({ manager: "yarn 1.22.22" })]);
+	});
+
+	it.each([
+		["leap-years-npm", "with a lockfile"],
+		["leap-years-npm-unlocked", "without a lockfile"],
+	])("npm from PATH %s (%s), no corepack", async (name) => {
+		const cacheDir = await tempCache();
+		const runner = new JavaScriptRunner("javascript", { cacheDir });
+		const ex = await exercise(name);
+		const pass = await gradeExercise(ex, await workspace(ex, true), sandbox, { runner });
+		expect(pass, pass.output).toMatchObject({ verdict: "passed", summary: "3 passed" });
+		expect(pass.commands.map((c) => c.command)).toEqual(["npm install --no-audit --no-fund", "npm test"]);
+		expect(pass.output).not.toContain("corepack");
+		const fail = await gradeExercise(ex, await workspace(ex, false), sandbox, { runner });
+		expect(fail, fail.output).toMatchObject({ verdict: "failed", summary: "0 passed, 3 failed" });
+		expect(await installs(cacheDir)).toEqual([expect.objectContaining({ manager: expect.stringMatching(/^npm \d/) })]);
+	});
+
+	it("a declared version the registry does not have is infra, naming it", async () => {
+		const runner = new JavaScriptRunner("javascript", { cacheDir: await tempCache() });
+		const ex = await exercise("leap-missing-manager");
+		const result = await gradeExercise(ex, await workspace(ex, true), sandbox, { runner });
+		expect(result.verdict).toBe("infra");
+		expect(result.summary).toMatch(
+			/^pnpm@0\.0\.404 \(declared by packageManager in package\.json\) cannot be had: .*HTTP 404/,
+		);
+		expect(result.commands).toEqual([]);
+	});
+
+	it("a manager corepack does not know is infra, naming it", async () => {
+		const runner = new JavaScriptRunner("javascript", { cacheDir: await tempCache() });
+		const ex = await exercise("leap-unsupported-manager");
+		expect(await gradeExercise(ex, await workspace(ex, true), sandbox, { runner })).toMatchObject({
+			verdict: "infra",
+			summary: 'package.json declares packageManager "bun@1.1.38": bun is not supported (npm, pnpm and yarn are)',
+			commands: [],
+		});
+	});
+
+	it("fetches corepack from the registry, once, when PATH has none", async () => {
+		// A PATH with node, npm and the few tools scripts use, but no corepack.
+		const bin = await tempDir();
+		for (const tool of ["node", "npm", "npx", "sh", "dirname", "sed", "uname", "cat"]) {
+			await symlink(
+				execFileSync("/bin/sh", ["-c", `readlink -f "$(command -v ${tool})"`], { encoding: "utf8" }).trim(),
+				path.join(bin, tool),
+			);
+		}
+		const cacheDir = await tempCache();
+		const runner = new JavaScriptRunner("javascript", { cacheDir, env: { PATH: bin } });
+		const ex = await exercise("leap-years-yarn");
+		const pass = await gradeExercise(ex, await workspace(ex, true), sandbox, { runner });
+		expect(pass, pass.output).toMatchObject({ verdict: "passed", summary: "3 passed" });
+		expect(pass.output).toContain("yarn 1.22.22 through corepack");
+		expect(
+			(await lstat(path.join(cacheDir, "corepack-cli", "node_modules", ".bin", "corepack"))).isSymbolicLink(),
+		).toBe(true);
+	});
+
+	it("20 exercises sharing one dependency set validate with a single install", { timeout: 1_200_000 }, async () => {
+		// `evals validate` as a user runs it: a suite of 20 copies of the pnpm exercise, differing in
+		// their names, and a cache of their own.
+		const root = await tempDir();
+		const practice = path.join(root, "javascript", "exercises", "practice");
+		const template = (await exercise("leap-pnpm")).dir;
+		for (let i = 1; i <= 20; i++) {
+			const name = `leap-${String(i).padStart(2, "0")}`;
+			await cp(template, path.join(practice, name), { recursive: true });
+			const manifestFile = path.join(practice, name, "package.json");
+			const manifest = JSON.parse(await readFile(manifestFile, "utf8"));
+			await writeFile(manifestFile, JSON.stringify({ ...manifest, name: `@fixture/${name}` }, null, "\t"));
+		}
+		const cacheRoot = await tempDir();
+		caches.push(path.join(cacheRoot, "js"));
+		const cli = path.join(here, "..", "dist", "cli", "main.js");
+		const { stdout } = await execFileAsync(process.execPath, [cli, "validate", "--suite", root, "--json", "-c", "2"], {
+			env: { ...process.env, EVALS_CACHE_DIR: cacheRoot, EVALS_HOME: path.join(root, ".evals") },
+			maxBuffer: 16 * 1024 * 1024,
+		});
+		const report = JSON.parse(stdout);
+		expect(report.summary).toEqual({ referencePass: 20, referenceFail: 0, stubPass: 0, stubFail: 20, skipped: 0 });
+		expect(await installs(path.join(cacheRoot, "js"))).toEqual([
+			expect.objectContaining({ manager: "pnpm 9.15.2", outcome: "published" }),
+		]);
+	});
+});
+
+describe("the dependency cache stays the exercise's", { timeout: 600_000 }, () => {
+	const writeSolution = async (ws: string, extra: string) => {
+		const reference = await readFile(path.join((await exercise("leap-years-npm")).dir, ".meta", "example.js"), "utf8");
+		await writeFile(path.join(ws, "leap-years.js"), `${extra}\n${reference}`);
+	};
+
+	it("replaces an agent's node_modules, lets tools write node_modules/.cache, and discards an entry the tests changed", async () => {
+		const cacheDir = await tempCache();
+		const runner = new JavaScriptRunner("javascript", { cacheDir });
+		const ex = await exercise("leap-years-npm");
+
+		// The agent installed something of its own; the solution writes a tool cache, as babel-loader does.
+		const first = await workspace(ex, false);
+		await mkdir(path.join(first, "node_modules", "dequal"), { recursive: true });
+		await writeFile(path.join(first, "node_modules", "dequal", "index.js"), "exports.dequal = () => true;\n");
+		await writeSolution(
+			first,
+			[
+				'const toolCache = require("node:path").join(__dirname, "node_modules", ".cache", "tool");',
+				'require("node:fs").mkdirSync(toolCache, { recursive: true });',
+				'require("node:fs").writeFileSync(require("node:path").join(toolCache, "x"), "x");',
+			].join("\n"),
+		);
+		const pass = await gradeExercise(ex, first, sandbox, { runner });
+		expect(pass, pass.output).toMatchObject({ verdict: "passed", summary: "3 passed" });
+		expect(pass.output).toContain("the workspace's node_modules was replaced by the exercise's cached dependencies");
+		expect((await lstat(path.join(first, "node_modules", ".cache"))).isDirectory()).toBe(true);
+		expect((await lstat(path.join(first, "node_modules", "dequal"))).isSymbolicLink()).toBe(true);
+
+		// A solution that edits a dependency in place, making it writable first as a determined
+		// process (or root, which ignores the read-only bits) would.
+		const second = await workspace(ex, false);
+		await writeSolution(
+			second,
+			'const dep = require.resolve("dequal");\nrequire("node:fs").chmodSync(dep, 0o644);\nrequire("node:fs").appendFileSync(dep, "\\n// changed\\n");',
+		);
+		const changed = await gradeExercise(ex, second, sandbox, { runner });
+		expect(changed.verdict, changed.output).toBe("infra");
+		expect(changed.summary).toMatch(
+			/^the tests changed the cached dependencies \(node_modules\/dequal\/.+\); the result is not trusted and the cache entry was discarded$/,
+		);
+
+		// The next grading installs the set afresh, and gets the pristine dependency.
+		const third = await workspace(ex, true);
+		const again = await gradeExercise(ex, third, sandbox, { runner });
+		expect(again, again.output).toMatchObject({ verdict: "passed", summary: "3 passed" });
+		expect(await readFile(path.join(third, "node_modules", "dequal", "package.json"), "utf8")).toContain('"dequal"');
+		const source = await readFile(require.resolve("dequal", { paths: [third] }), "utf8");
+		expect(source).not.toContain("// changed");
+		expect((await installs(cacheDir)).map((line) => line.outcome)).toEqual([
+			"published",
+			"discarded after a change",
+			"published",
+		]);
+	});
+
+	it("installs dependencies the agent changed in the workspace, not in the cache", async () => {
+		const cacheDir = await tempCache();
+		const runner = new JavaScriptRunner("javascript", { cacheDir });
+		const ex = await exercise("leap-years-npm");
+		const ws = await workspace(ex, true);
+		const manifestFile = path.join(ws, "package.json");
+		const manifest = JSON.parse(await readFile(manifestFile, "utf8"));
+		manifest.dependencies = { ms: "^2.1.3" };
+		await writeFile(manifestFile, JSON.stringify(manifest));
+		const result = await gradeExercise(ex, ws, sandbox, { runner });
+		expect(result, result.output).toMatchObject({ verdict: "passed", summary: "3 passed" });
+		expect(result.output).toContain(
+			"dependencies installed in the workspace: they differ from the exercise's (package.json, lockfile or .npmrc changed)",
+		);
+		expect((await lstat(path.join(ws, "node_modules", "ms"))).isDirectory()).toBe(true);
+		expect(await installs(cacheDir)).toEqual([]);
+	});
+});
+
+describe("the dependency cache across processes", { timeout: 120_000 }, () => {
+	const key = "0123456789abcdef0123456789abcdef";
+	const module = path.join(here, "..", "dist", "grading", "js-cache.js");
+	/** One process preparing `key` with a stand-in install (a second, then node_modules/dep). */
+	const prepareInChild = (root: string) =>
+		execFileAsync(process.execPath, [
+			"--input-type=module",
+			"-e",
+			`const { DependencyCache } = await import(${JSON.stringify(module)});
+			const prepared = await new DependencyCache(${JSON.stringify(root)}).prepare({
+				key: ${JSON.stringify(key)},
+				files: { "package.json": "{}" },
+				command: "sleep 1 && mkdir -p node_modules/dep && echo $$ > node_modules/dep/pid",
+				env: { PATH: process.env.PATH },
+				timeoutMs: 60000,
+				manager: "stand-in",
+			});
+			console.log(JSON.stringify({ dir: prepared.dir, installed: prepared.install !== undefined }));`,
+		]).then(({ stdout }) => JSON.parse(stdout) as { dir: string; installed: boolean });
+
+	it("three processes preparing one set at once: one installs, all get its entry", async () => {
+		const root = await tempCache();
+		const results = await Promise.all([prepareInChild(root), prepareInChild(root), prepareInChild(root)]);
+		expect(results.filter((result) => result.installed)).toHaveLength(1);
+		expect(new Set(results.map((result) => result.dir)).size).toBe(1);
+		expect(await readdir(root)).toEqual(expect.arrayContaining([key, INSTALL_LOG]));
+		expect((await readdir(root)).filter((name) => name.startsWith(`${key}.`))).toHaveLength(1);
+		expect(await installs(path.dirname(root), root)).toHaveLength(1);
+	});
+
+	it("takes over from a process that died mid-install and removes what it left", async () => {
+		const root = await tempCache();
+		await mkdir(root, { recursive: true });
+		const dead = spawnSync("/bin/sh", ["-c", "echo $$"], { encoding: "utf8" });
+		const deadPid = Number(dead.stdout.trim());
+		const owner = JSON.stringify({ pid: deadPid, host: os.hostname(), since: Date.now() });
+		await writeFile(path.join(root, `${key}.lock`), owner);
+		const orphan = path.join(root, `${key}.${deadPid}-deadbeef`);
+		await mkdir(path.join(orphan, "node_modules"), { recursive: true });
+		await writeFile(path.join(orphan, ".agent-evals-owner.json"), owner);
+		const result = await prepareInChild(root);
+		expect(result.installed).toBe(true);
+		expect(await readdir(root)).not.toContain(path.basename(orphan));
+		expect(await readdir(root)).not.toContain(`${key}.lock`);
+	});
+});
+
+describe("planPackageManager", () => {
+	it("prefers packageManager, then a lockfile, then a test script's corepack call, then npm", () => {
+		expect(planPackageManager({ packageManager: "pnpm@9.15.2" }, ["yarn.lock"]).installer).toEqual({
+			name: "pnpm",
+			spec: "pnpm@9.15.2",
+			source: "packageManager",
+			corepack: true,
+		});
+		expect(planPackageManager({}, ["yarn.lock"]).installer).toMatchObject({
+			name: "yarn",
+			spec: "yarn",
+			corepack: true,
+		});
+		expect(planPackageManager({}, ["package-lock.json"]).installer).toMatchObject({ name: "npm", corepack: false });
+		expect(planPackageManager({ scripts: { test: "corepack pnpm jest" } }, []).installer).toMatchObject({
+			name: "pnpm",
+			source: "test script",
+			corepack: true,
+		});
+		expect(planPackageManager({ scripts: { test: "jest" } }, [])).toMatchObject({
+			installer: { name: "npm", source: "default", corepack: false },
+			usesCorepack: false,
+		});
+	});
+
+	it("provides a second manager that an undeclared project's test script calls through corepack", () => {
+		const plan = planPackageManager({ scripts: { test: "corepack yarn jest" } }, ["package-lock.json"]);
+		expect(plan).toMatchObject({ installer: { name: "npm" }, scriptManagers: ["yarn"], usesCorepack: true });
+		const declared = planPackageManager({ packageManager: "pnpm@9.15.2", scripts: { test: "corepack yarn jest" } }, []);
+		expect(declared.scriptManagers).toEqual([]);
+	});
+
+	it("names two lockfiles and which one decides", () => {
+		const plan = planPackageManager({}, ["package-lock.json", "pnpm-lock.yaml"]);
+		expect(plan.installer.name).toBe("pnpm");
+		expect(plan.notes).toEqual([
+			"lockfiles pnpm-lock.yaml, package-lock.json: pnpm-lock.yaml decides the package manager",
+		]);
+	});
+
+	it("refuses what corepack cannot provide, as infra", () => {
+		const refuse = (packageManager: unknown) => () => planPackageManager({ packageManager }, []);
+		expect(refuse("bun@1.1.38")).toThrow(
+			'package.json declares packageManager "bun@1.1.38": bun is not supported (npm, pnpm and yarn are)',
+		);
+		expect(refuse("pnpm")).toThrow('package.json declares packageManager "pnpm", which is not pnpm@<exact version>');
+		expect(refuse("pnpm@^9")).toThrow(PackageManagerDeclarationError);
+		expect(refuse(9)).toThrow("packageManager must be a string");
+		try {
+			refuse("yarn@latest")();
+		} catch (error) {
+			expect(error).toMatchObject({ verdict: "infra" });
+		}
+		expect(() => planPackageManager({ packageManager: "pnpm@9.15.2+sha512.abc123" }, [])).not.toThrow();
+	});
+});
