@@ -15,9 +15,16 @@ export {
 	removeTree,
 } from "./js-cache.js";
 export { CorepackProvider, PackageManagerUnavailableError } from "./js-corepack.js";
-export { canonicalJson, type DependencyInputs, dependencyKey, readDependencyInputs } from "./js-deps.js";
+export {
+	canonicalJson,
+	type DependencyInputs,
+	dependencyKey,
+	readDependencyInputs,
+	uncacheableReason,
+} from "./js-deps.js";
 export {
 	type ManagerChoice,
+	type ManagerName,
 	type ManagerPlan,
 	PackageManagerDeclarationError,
 	parsePackageManagerField,

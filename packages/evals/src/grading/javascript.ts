@@ -152,16 +152,12 @@ export class JavaScriptRunner implements LanguageRunner {
 				? await this.installDependencies(session, exercise, project, manager)
 				: undefined;
 
-			const result = await session.run(`${manager.name} test`);
-			if (cached !== undefined) {
-				const changed = await cached.cache.changedPath(cached.dir);
-				if (changed !== undefined) {
-					await cached.cache.discard(cached.key, cached.dir);
-					throw new GradingStop(
-						"infra",
-						`the tests changed the cached dependencies (${changed}); the result is not trusted and the cache entry was discarded`,
-					);
-				}
+			let result: ExecResult;
+			try {
+				result = await session.run(`${manager.name} test`);
+			} finally {
+				// Also after a timeout: a test that hung may have written into the entry first.
+				if (cached !== undefined) await checkUnchanged(cached);
 			}
 			if (MISSING_TEST_SCRIPT.test(result.output)) {
 				return { verdict: "failed", summary: "package.json has no test script" };
@@ -265,6 +261,17 @@ export class JavaScriptRunner implements LanguageRunner {
 }
 
 const MIN_CACHE_INSTALL_TIMEOUT_MS = 600_000;
+
+/** Fails the grading, and retires the entry, when the tests changed the cached dependencies. */
+async function checkUnchanged(cached: { cache: DependencyCache; key: string; dir: string }): Promise<void> {
+	const changed = await cached.cache.changedPath(cached.dir);
+	if (changed === undefined) return;
+	await cached.cache.discard(cached.key, cached.dir);
+	throw new GradingStop(
+		"infra",
+		`the tests changed the cached dependencies (${changed}); the result is not trusted and the cache entry was discarded`,
+	);
+}
 
 /** How each manager installs without prompts, leniently about a lockfile that is out of date. */
 function installCommand(manager: Manager, pnpmStore?: string): string {

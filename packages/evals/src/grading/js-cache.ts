@@ -21,6 +21,7 @@ import type { ExecResult } from "../sandbox/sandbox.js";
 import { runOnHost } from "./host.js";
 import { GradingStop } from "./session.js";
 import { SharedWork } from "./shared-work.js";
+import { firstDifference, type ListingMethod, listTree, type TreeListing } from "./tree-listing.js";
 
 const ENTRY_MARKER = ".agent-evals-entry.json";
 /** One JSON line per finished install, published or discarded: what the cache cost, and when. */
@@ -169,7 +170,8 @@ export class DependencyCache {
 			// node_modules first and only once: chmod changes a file's ctime, which the listing records.
 			await makeReadOnly(path.join(dir, "node_modules"));
 			const listing = await listTree(path.join(dir, "node_modules"));
-			await writeFile(path.join(dir, LISTING_FILE), JSON.stringify(Object.fromEntries(listing)));
+			const saved = { method: listing.method, entries: Object.fromEntries(listing.entries) };
+			await writeFile(path.join(dir, LISTING_FILE), JSON.stringify(saved));
 			await writeFile(path.join(dir, ENTRY_MARKER), `${JSON.stringify(marker)}\n`);
 			await makeReadOnly(dir, "node_modules");
 			try {
@@ -199,14 +201,16 @@ export class DependencyCache {
 	async changedPath(dir: string): Promise<string | undefined> {
 		let expected = listings.get(dir);
 		if (expected === undefined) {
-			const text = await readFile(path.join(dir, LISTING_FILE), "utf8").catch(() => "{}");
-			expected = new Map(Object.entries(JSON.parse(text) as Record<string, string>));
+			const saved = JSON.parse(await readFile(path.join(dir, LISTING_FILE), "utf8")) as {
+				method: ListingMethod;
+				entries: Record<string, string>;
+			};
+			expected = { method: saved.method, entries: new Map(Object.entries(saved.entries)) };
 			listings.set(dir, expected);
 		}
-		const actual = await listTree(path.join(dir, "node_modules"));
-		for (const [relative, state] of actual) if (expected.get(relative) !== state) return `node_modules/${relative}`;
-		for (const relative of expected.keys()) if (!actual.has(relative)) return `node_modules/${relative}`;
-		return undefined;
+		const actual = await listTree(path.join(dir, "node_modules"), expected.method);
+		const changed = firstDifference(expected.entries, actual.entries);
+		return changed === undefined ? undefined : `node_modules/${changed}`;
 	}
 
 	/**
@@ -297,31 +301,7 @@ async function makeWritable(dir: string): Promise<void> {
 	);
 }
 
-const listings = new Map<string, Map<string, string>>();
-
-/**
- * Every path under `dir` (relative, symlinks not followed) with what a write would change: type,
- * size, mode, modification and status-change times. Entries never share inodes with anything
- * that changes (pnpm copies out of its store for them), so an untouched entry lists the same.
- */
-export async function listTree(dir: string): Promise<Map<string, string>> {
-	const found = new Map<string, string>();
-	const walk = async (relative: string): Promise<void> => {
-		const entries = await readdir(path.join(dir, relative), { withFileTypes: true }).catch(() => []);
-		await Promise.all(
-			entries.map(async (entry) => {
-				const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
-				const info = await lstat(path.join(dir, child)).catch(() => undefined);
-				if (info === undefined) return;
-				const type = info.isDirectory() ? "d" : info.isSymbolicLink() ? "l" : "f";
-				found.set(child, `${type} ${info.size} ${info.mode.toString(8)} ${info.mtimeMs} ${info.ctimeMs}`);
-				if (info.isDirectory()) await walk(child);
-			}),
-		);
-	};
-	await walk("");
-	return found;
-}
+const listings = new Map<string, TreeListing>();
 
 interface Owner {
 	pid: number;
