@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { cp, lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from "node:fs/promises";
+import { chmod, cp, lstat, mkdir, readdir, readFile, readlink, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -8,13 +8,20 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Exercise, loadSuite, prepareReference, prepareWorkspace, type Suite } from "../src/exercises/index.js";
 import {
+	type DependencyInputs,
+	dependencyKey,
 	gradeExercise,
 	INSTALL_LOG,
 	JavaScriptRunner,
+	type ManagerName,
 	PackageManagerDeclarationError,
 	planPackageManager,
+	readDependencyInputs,
 	removeTree,
+	uncacheableReason,
 } from "../src/grading/index.js";
+import { SharedWork } from "../src/grading/shared-work.js";
+import { firstDifference, listTree } from "../src/grading/tree-listing.js";
 import { getSandbox } from "../src/sandbox/index.js";
 import { fixtureSuite, tempDirs } from "./helpers/grading.js";
 
@@ -106,6 +113,19 @@ describe("package managers the exercise declares", { timeout: 600_000 }, () => {
 		const fail = await gradeExercise(ex, await workspace(ex, false), sandbox, { runner });
 		expect(fail, fail.output).toMatchObject({ verdict: "failed", summary: "0 passed, 3 failed" });
 		expect(await installs(cacheDir)).toEqual([expect.objectContaining({ manager: "yarn 1.22.22" })]);
+	});
+
+	it("yarn 4 with a node_modules linker, fetched from the npm registry", async () => {
+		const cacheDir = await tempCache();
+		const runner = new JavaScriptRunner("javascript", { cacheDir });
+		const ex = await exercise("leap-years-yarn-berry");
+		const pass = await gradeExercise(ex, await workspace(ex, true), sandbox, { runner });
+		expect(pass, pass.output).toMatchObject({ verdict: "passed", summary: "3 passed" });
+		expect(pass.output).toContain("yarn 4.5.3 through corepack (from packageManager)");
+		expect(pass.commands.map((c) => c.command)).toEqual(["yarn install", "yarn test"]);
+		const fail = await gradeExercise(ex, await workspace(ex, false), sandbox, { runner });
+		expect(fail, fail.output).toMatchObject({ verdict: "failed", summary: "0 passed, 3 failed" });
+		expect(await installs(cacheDir)).toEqual([expect.objectContaining({ manager: "yarn 4.5.3" })]);
 	});
 
 	it.each([
@@ -312,6 +332,164 @@ describe("the dependency cache across processes", { timeout: 120_000 }, () => {
 		expect(result.installed).toBe(true);
 		expect(await readdir(root)).not.toContain(path.basename(orphan));
 		expect(await readdir(root)).not.toContain(`${key}.lock`);
+	});
+});
+
+describe("dependency sets", () => {
+	const inputsOf = async (files: Record<string, string>) => {
+		const dir = await tempDir();
+		for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
+		const inputs = await readDependencyInputs(dir);
+		if (inputs === undefined) throw new Error("no inputs");
+		return { dir, inputs };
+	};
+	const manifest = (extra: Record<string, unknown> = {}) =>
+		JSON.stringify({ name: "a", scripts: { test: "jest" }, devDependencies: { jest: "^29.7.0" }, ...extra });
+
+	it("share a key when only names, scripts and settings differ, not when what gets installed does", async () => {
+		const base = (await inputsOf({ "package.json": manifest(), "pnpm-lock.yaml": "lock" })).inputs;
+		const key = (inputs: DependencyInputs, manager = "pnpm@9.15.2", platform = "115-linux-x64") =>
+			dependencyKey(inputs, manager, platform);
+		const renamed = await inputsOf({
+			"package.json": manifest({ name: "b", version: "2.0.0", scripts: { test: "corepack pnpm jest" }, jest: {} }),
+			"pnpm-lock.yaml": "lock",
+		});
+		expect(key(renamed.inputs)).toBe(key(base));
+		// npm's and Yarn 2+'s lockfiles record the project's name; it installs nothing.
+		const npmLock = (name: string) =>
+			JSON.stringify({ name, lockfileVersion: 3, packages: { "": { name, devDependencies: { jest: "^29.7.0" } } } });
+		const berryLock = (name: string) =>
+			`__metadata:\n  version: 8\n\n"${name}@workspace:.":\n  version: 0.0.0-use.local\n  resolution: "${name}@workspace:."\n`;
+		const lockKeys = async (file: string, lock: (name: string) => string) => {
+			const one = await inputsOf({ "package.json": manifest({ name: "a" }), [file]: lock("a") });
+			const two = await inputsOf({ "package.json": manifest({ name: "b" }), [file]: lock("b") });
+			return [key(one.inputs), key(two.inputs)];
+		};
+		const [npmA, npmB] = await lockKeys("package-lock.json", npmLock);
+		expect(npmA).toBe(npmB);
+		const [yarnA, yarnB] = await lockKeys("yarn.lock", berryLock);
+		expect(yarnA).toBe(yarnB);
+		const otherLock = await inputsOf({ "package.json": manifest(), "pnpm-lock.yaml": "lock 2" });
+		const otherDeps = await inputsOf({ "package.json": manifest({ devDependencies: { jest: "^30.0.0" } }) });
+		const npmrc = await inputsOf({ "package.json": manifest(), "pnpm-lock.yaml": "lock", ".npmrc": "x=1" });
+		const keys = [
+			key(base),
+			key(otherLock.inputs),
+			key(otherDeps.inputs),
+			key(npmrc.inputs),
+			key(base, "pnpm@9.15.3"),
+			key(base, "pnpm@9.15.2", "127-linux-x64"),
+		];
+		expect(new Set(keys).size).toBe(keys.length);
+	});
+
+	it("say why a project cannot use the cache", async () => {
+		const reason = async (
+			files: Record<string, string>,
+			manager: { name: ManagerName; version: string } = { name: "npm", version: "11.0.0" },
+		) => {
+			const { dir, inputs } = await inputsOf(files);
+			const project = JSON.parse(files["package.json"] ?? "{}");
+			return uncacheableReason(dir, project, inputs, manager);
+		};
+		expect(await reason({ "package.json": manifest() })).toBeUndefined();
+		expect(await reason({ "package.json": manifest({ workspaces: ["a"] }) })).toBe("package.json declares workspaces");
+		expect(await reason({ "package.json": manifest({ scripts: { postinstall: "node x.js" } }) })).toBe(
+			"package.json has a postinstall script",
+		);
+		expect(await reason({ "package.json": manifest({ dependencies: { lib: "file:../lib" } }) })).toBe(
+			"lib is a local dependency (file:../lib)",
+		);
+		expect(await reason({ "package.json": manifest(), "pnpm-workspace.yaml": "packages:\n  - a\n" })).toBe(
+			"pnpm-workspace.yaml lists packages",
+		);
+		const yarn4 = { name: "yarn" as const, version: "4.5.0" };
+		expect(await reason({ "package.json": manifest() }, yarn4)).toBe(
+			"yarn Plug'n'Play keeps its install in the project",
+		);
+		expect(await reason({ "package.json": manifest(), ".yarnrc.yml": "nodeLinker: node-modules\n" }, yarn4)).toBe(
+			undefined,
+		);
+	});
+});
+
+describe("tree listings", () => {
+	it.each(["find", "node"] as const)("notice a write, a chmod, a new file and a removal (%s)", async (method) => {
+		const dir = await tempDir();
+		await mkdir(path.join(dir, "pkg", "lib"), { recursive: true });
+		await writeFile(path.join(dir, "pkg", "lib", "index.js"), "exports.x = 1;\n");
+		await writeFile(path.join(dir, "pkg", "package.json"), "{}");
+		await symlink("pkg", path.join(dir, "alias"));
+		const before = await listTree(dir, method);
+		expect(before.method).toBe(method);
+		expect([...before.entries.keys()].sort()).toEqual([
+			"alias",
+			"pkg",
+			"pkg/lib",
+			"pkg/lib/index.js",
+			"pkg/package.json",
+		]);
+		const differs = async () => firstDifference(before.entries, (await listTree(dir, method)).entries);
+		expect(await differs()).toBeUndefined();
+		// Same size, and the modification time put back: the status-change time still tells.
+		const file = path.join(dir, "pkg", "lib", "index.js");
+		const { mtime } = await lstat(file);
+		await writeFile(file, "exports.x = 2;\n");
+		await utimes(file, mtime, mtime);
+		expect(await differs()).toBe("pkg/lib/index.js");
+		const fresh = async () => listTree(dir, method);
+		let base = await fresh();
+		const differsFrom = async (listing: Awaited<ReturnType<typeof fresh>>) =>
+			firstDifference(listing.entries, (await listTree(dir, method)).entries);
+		await chmod(path.join(dir, "pkg", "package.json"), 0o444);
+		expect(await differsFrom(base)).toBe("pkg/package.json");
+		base = await fresh();
+		await writeFile(path.join(dir, "pkg", "lib", "extra.js"), "");
+		expect(await differsFrom(base)).toMatch(/^pkg\/lib(\/extra\.js)?$/);
+		base = await fresh();
+		await rm(path.join(dir, "pkg", "lib", "extra.js"));
+		expect(await differsFrom(base)).toMatch(/^pkg\/lib(\/extra\.js)?$/);
+	});
+
+	it("lists the same paths either way", async () => {
+		const dir = path.join(here, "fixtures", "suites", "js-managers");
+		const [find, node] = await Promise.all([listTree(dir, "find"), listTree(dir, "node")]);
+		expect([...find.entries.keys()].sort()).toEqual([...node.entries.keys()].sort());
+	});
+});
+
+describe("SharedWork", () => {
+	it("runs a job once for concurrent callers and cancels it only when every caller gave up", async () => {
+		const shared = new SharedWork<string>();
+		let runs = 0;
+		let jobSignal: AbortSignal | undefined;
+		const job = (signal: AbortSignal) => {
+			runs++;
+			jobSignal = signal;
+			return new Promise<string>((resolve, reject) => {
+				const timer = setTimeout(() => resolve("done"), 300);
+				signal.addEventListener("abort", () => {
+					clearTimeout(timer);
+					reject(new Error("aborted"));
+				});
+			});
+		};
+		const one = new AbortController();
+		const two = new AbortController();
+		const first = shared.run("k", job, one.signal);
+		const second = shared.run("k", job, two.signal);
+		one.abort();
+		await expect(first).rejects.toMatchObject({ verdict: "infra", summary: "grading cancelled" });
+		expect(jobSignal?.aborted).toBe(false);
+		await expect(second).resolves.toEqual({ value: "done", started: false });
+		expect(runs).toBe(1);
+
+		const three = new AbortController();
+		const alone = shared.run("k", job, three.signal);
+		three.abort();
+		await expect(alone).rejects.toMatchObject({ summary: "grading cancelled" });
+		expect(jobSignal?.aborted).toBe(true);
+		expect(runs).toBe(2);
 	});
 });
 

@@ -118,10 +118,36 @@ function yarnLinksNodeModules(inputs: DependencyInputs): boolean {
  * install ran for (`<node ABI>-<os>-<cpu>`, since native addons are built for one).
  */
 export function dependencyKey(inputs: DependencyInputs, manager: string, platform: string): string {
+	const files = Object.fromEntries(Object.entries(inputs.files).map(([name, text]) => [name, withoutName(name, text)]));
 	return createHash("sha256")
-		.update(canonicalJson({ format: 1, manager, platform, inputs }))
+		.update(canonicalJson({ format: 1, manager, platform, inputs: { ...inputs, files } }))
 		.digest("hex")
 		.slice(0, 32);
+}
+
+/**
+ * A lockfile without the project's own name (npm's and Yarn 2+'s record it; it installs nothing),
+ * so that exercises differing only in their names share one install.
+ */
+function withoutName(file: string, text: string): string {
+	if (file === "package-lock.json" || file === "npm-shrinkwrap.json") {
+		try {
+			const lock = JSON.parse(text) as Record<string, unknown>;
+			delete lock.name;
+			delete lock.version;
+			const root = (lock.packages as Record<string, Record<string, unknown>> | undefined)?.[""];
+			if (root) {
+				delete root.name;
+				delete root.version;
+			}
+			return canonicalJson(lock);
+		} catch {
+			return text;
+		}
+	}
+	if (file === "yarn.lock")
+		return text.replace(/^("?)[^\n"]+@workspace:\.\1:$|resolution: "[^"\n]+@workspace:\."/gm, "<project>");
+	return text;
 }
 
 /** The files of a cache entry: a package.json of the install fields alone, and the install files. */
