@@ -19,7 +19,8 @@
  * `--cli` times the cached phases with the real `evals validate` process instead of in-process
  * grading. Needs the built packages (`npm run build`), node and npm, and the npm registry.
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -141,15 +142,41 @@ async function validateWithCli(suiteDir, parallel, cacheRoot) {
 	return { verdicts: report.summary, problems };
 }
 
+/**
+ * CPU seconds used so far by this process and every child it has waited for (and theirs): the
+ * part of the cost that does not depend on what else the shared machine is doing. Linux only.
+ */
+function cpuSeconds() {
+	try {
+		const stat = readFileSync("/proc/self/stat", "utf8");
+		const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+		// utime, stime, cutime, cstime are fields 14-17 of the line, 12-15 after "pid (comm) ".
+		const ticks = fields.slice(11, 15).reduce((sum, value) => sum + Number(value), 0);
+		return ticks / CLOCK_TICKS;
+	} catch {
+		return undefined;
+	}
+}
+const CLOCK_TICKS = (() => {
+	try {
+		return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+	} catch {
+		return 100;
+	}
+})();
+
 async function timed(label, work) {
 	const load = loadavg()[0];
+	const cpuBefore = cpuSeconds();
 	const startedAt = performance.now();
 	const result = await work();
 	const seconds = (performance.now() - startedAt) / 1000;
+	const cpuAfter = cpuSeconds();
+	const cpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
 	if (result.problems.length > 0) {
 		throw new Error(`${label}: not every reference passed and every stub failed:\n  ${result.problems.join("\n  ")}`);
 	}
-	return { label, seconds, loadAtStart: load, verdicts: result.verdicts };
+	return { label, seconds, cpu, loadAtStart: load, verdicts: result.verdicts };
 }
 
 async function main() {
@@ -195,6 +222,7 @@ async function main() {
 		const rows = phases.map((phase) => ({
 			...phase,
 			perGrading: phase.seconds / gradings,
+			cpuPerGrading: phase.cpu === undefined ? undefined : phase.cpu / gradings,
 			ratio: baseline ? phase.seconds / baseline.seconds : undefined,
 		}));
 		if (options.json) {
@@ -204,19 +232,26 @@ async function main() {
 		console.log(
 			`\n${options.exercises} exercises (pnpm@9.15.2, corepack pnpm jest), ${gradings} gradings, ${options.parallel} at a time, ${cpus().length} CPUs\n`,
 		);
-		const lines = [["phase", "wall", "per grading", "vs baseline", "load at start"]];
+		const lines = [
+			["phase", "wall", "per grading", "vs baseline", "CPU per grading", "CPU vs baseline", "load at start"],
+		];
 		for (const row of rows) {
 			lines.push([
 				row.label,
 				`${row.seconds.toFixed(1)} s`,
 				`${row.perGrading.toFixed(2)} s`,
 				row.ratio === undefined ? "-" : `${row.ratio.toFixed(2)}× (${speed(row.ratio)})`,
+				row.cpuPerGrading === undefined ? "-" : `${row.cpuPerGrading.toFixed(2)} s`,
+				baseline?.cpu && row.cpu !== undefined ? `${(row.cpu / baseline.cpu).toFixed(2)}×` : "-",
 				row.loadAtStart.toFixed(1),
 			]);
 		}
 		const widths = lines[0].map((_, i) => Math.max(...lines.map((line) => line[i].length)));
 		for (const line of lines) console.log(line.map((cell, i) => cell.padEnd(widths[i])).join("  "));
 		console.log("\nEvery phase: every reference passed, every stub failed.");
+		console.log(
+			"CPU = user + system seconds of this process and everything it waited for; on an idle machine the wall\ntime of a phase is about its CPU time divided by the parallelism.",
+		);
 	} finally {
 		// Cache entries are read-only; the library knows how to remove them.
 		for (const dir of caches) await lib.removeTree(dir).catch(() => {});
