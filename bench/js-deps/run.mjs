@@ -240,9 +240,13 @@ async function main() {
 				row.label,
 				`${row.seconds.toFixed(1)} s`,
 				`${row.perGrading.toFixed(2)} s`,
-				row.ratio === undefined ? "-" : `${row.ratio.toFixed(2)}× (${speed(row.ratio)})`,
+				row.ratio === undefined || row === rows.find((r) => r.label === baseline?.label)
+					? "-"
+					: `${row.ratio.toFixed(2)}× (${speed(row.ratio)})`,
 				row.cpuPerGrading === undefined ? "-" : `${row.cpuPerGrading.toFixed(2)} s`,
-				baseline?.cpu && row.cpu !== undefined ? `${(row.cpu / baseline.cpu).toFixed(2)}×` : "-",
+				baseline?.cpu && row.cpu !== undefined && row.label !== baseline.label
+					? `${(row.cpu / baseline.cpu).toFixed(2)}×`
+					: "-",
 				row.loadAtStart.toFixed(1),
 			]);
 		}

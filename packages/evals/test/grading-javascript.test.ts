@@ -128,6 +128,36 @@ describe("package managers the exercise declares", { timeout: 600_000 }, () => {
 		expect(await installs(cacheDir)).toEqual([expect.objectContaining({ manager: "yarn 4.5.3" })]);
 	});
 
+	it("a pnpm lockfile without packageManager: corepack's own pnpm version, verified by its pinned hash", async () => {
+		const cacheDir = await tempCache();
+		const runner = new JavaScriptRunner("javascript", { cacheDir });
+		const ex = await exercise("leap-years-pnpm-lockfile");
+		const pass = await gradeExercise(ex, await workspace(ex, true), sandbox, { runner });
+		expect(pass, pass.output).toMatchObject({ verdict: "passed", summary: "3 passed" });
+		expect(pass.output).toMatch(/^# pnpm \d+\.\d+\.\d+ through corepack \(from pnpm-lock\.yaml\)$/m);
+		expect(pass.output).not.toContain("could not verify");
+		expect(pass.commands.map((c) => c.command)).toEqual([
+			expect.stringMatching(/^pnpm install --no-frozen-lockfile --store-dir /),
+			"pnpm test",
+		]);
+	});
+
+	it("an unreachable registry is infra, and leaves nothing in the cache", async () => {
+		const cacheDir = await tempCache();
+		// Port 9 (discard) refuses connections; no retries, so the failure is quick.
+		const env = { npm_config_registry: "http://127.0.0.1:9/", npm_config_fetch_retries: "0" };
+		const runner = new JavaScriptRunner("javascript", { cacheDir, env });
+		const ex = await exercise("leap-years-npm-unlocked");
+		const result = await gradeExercise(ex, await workspace(ex, true), sandbox, { runner });
+		expect(result.verdict, result.output).toBe("infra");
+		expect(result.summary).toMatch(
+			/^installing the exercise's dependencies with npm \S+ could not reach the registry \(exit code 1\)$/,
+		);
+		expect(result.output).toContain("ECONNREFUSED");
+		expect(result.commands.map((c) => c.command)).toEqual(["npm install --no-audit --no-fund"]);
+		expect((await readdir(path.join(cacheDir, "deps"))).filter((name) => !name.endsWith(".lock"))).toEqual([]);
+	});
+
 	it.each([
 		["leap-years-npm", "with a lockfile"],
 		["leap-years-npm-unlocked", "without a lockfile"],
