@@ -108,7 +108,7 @@ describe("evals show: numbers with their uncertainty, and what the run was made 
 		expect(shown.stdout).toMatch(
 			/^pass rate 100\.0% \[95% CI 61\.0%, 100\.0%\] · pass@1 100\.0%, pass@2 100\.0%, .*pass@6 100\.0%$/m,
 		);
-		expect(shown.stdout).toMatch(/^exercises \(sha256\)\s+[0-9a-f]{64}$/m);
+		expect(shown.stdout).toMatch(/^exercises \(sha256\)\s+[0-9a-f]{64} \(1 exercise\)$/m);
 		expect(shown.stdout).toMatch(/^python\s+Python 3\.\d+/m);
 		expect(shown.stdout).toMatch(/^node\s+v\d+/m);
 		const json = await runCli(["show", String(oracle), "--json"], { home });

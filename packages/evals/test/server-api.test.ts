@@ -207,6 +207,11 @@ describe("HTTP API", () => {
 			expect(errorOf(reply).code).toBe("not_found");
 		}
 		expect((await api.call("DELETE", "/api/runs/999")).status).toBe(404);
+		expect((await api.call("GET", "/api/compare?runs=998,999")).status).toBe(404);
+		const oneRun = await api.call("GET", "/api/compare?runs=12");
+		expect(oneRun.status).toBe(400);
+		expect(errorOf(oneRun).issues).toEqual([{ path: "runs", message: "name at least two runs, e.g. 12,13" }]);
+		expect((await api.call("GET", "/api/compare?runs=12,x")).status).toBe(400);
 		expect((await api.call("POST", "/api/runs/999/cancel")).status).toBe(404);
 		expect((await api.call("POST", "/api/tasks/999/cancel")).status).toBe(404);
 		expect((await api.call("POST", "/api/tasks/999/requeue")).status).toBe(404);

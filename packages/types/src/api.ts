@@ -103,6 +103,8 @@ export const runEnvironmentSchema = z.object({
 	agentEvals: z.object({ version: z.string(), gitRevision: z.string().nullable() }),
 	/** sha256 of the selected exercises' files. */
 	suiteHash: z.string(),
+	/** sha256 of each selected exercise's files, by language/exercise. */
+	exerciseHashes: z.record(z.string(), z.string()),
 	/** Version line of each toolchain, null when not found. */
 	toolchains: z.record(z.string(), z.string().nullable()),
 	machine: z.object({ os: z.string(), arch: z.string(), cpus: z.number(), memoryGb: z.number(), node: z.string() }),

@@ -562,6 +562,12 @@ describe.skipIf(!hasChromium)(
 				expect(await roman.locator(`${tid("compare-cell")}[data-change="regressed"]`).count()).toBe(1);
 				const luhn = page.locator(tid("compare-row"), { hasText: "luhn" });
 				expect(await luhn.locator(tid("compare-cell")).nth(1).getAttribute("data-outcome")).toBe("missing");
+				// The statistics over the one exercise both ran: one flip cannot decide anything.
+				const card = page.locator(`${tid("comparison")}[data-run="${failedRunId}"]`);
+				await card.waitFor();
+				expect(await card.locator(tid("verdict")).textContent()).toMatch(/Too small to tell: -100\.0 pp/);
+				expect(await card.locator(tid("pass-rate-difference")).textContent()).toBe("-100.0 pp [-100.0, -100.0]");
+				expect(await card.locator(tid("flips")).textContent()).toContain("Broke: python/roman-numerals");
 
 				await page.click('a.nav-link:has-text("Leaderboard")');
 				await page.waitForURL(/\/leaderboard$/);
@@ -658,6 +664,7 @@ describe.skipIf(!hasChromium)(
 					open: async (page) => {
 						await page.goto(`/compare?runs=${oracleRunId},${failedRunId}`);
 						await page.waitForSelector(tid("compare-table"));
+						await page.waitForSelector(tid("significance"));
 					},
 				},
 				{

@@ -97,6 +97,7 @@ export function runReportText({ run, tasks, testOutput }: RunReportData): string
 	return lines.join("\n");
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const pct = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 
 /**
@@ -137,7 +138,10 @@ export function environmentText(run: RunSummary | RunDetail): string {
 			"agent-evals",
 			`${environment.agentEvals.version}${environment.agentEvals.gitRevision ? ` (${environment.agentEvals.gitRevision})` : ""}`,
 		],
-		["exercises (sha256)", environment.suiteHash],
+		[
+			"exercises (sha256)",
+			`${environment.suiteHash} (${plural(Object.keys(environment.exerciseHashes).length, "exercise")})`,
+		],
 		...Object.entries(environment.toolchains).map(([name, version]) => [name, version ?? "not found"]),
 		[
 			"machine",

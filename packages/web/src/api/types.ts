@@ -6,6 +6,7 @@
 import type {
 	ApiIssue,
 	ClineMessage,
+	CompareResponse,
 	ExerciseListResponse,
 	FailureKind,
 	HealthResponse,
@@ -33,6 +34,7 @@ export { runStatuses } from "@agent-evals/types/values";
 export type {
 	ApiIssue,
 	ClineMessage,
+	CompareResponse,
 	FailureKind,
 	McpCall,
 	RunDetail,

@@ -47,6 +47,7 @@ export function LeaderboardPage() {
 			label: best ? shortModel(run.model) : `${shortModel(run.model)} #${run.id}`,
 			cost: run.cost,
 			score: run.passRate ?? 0,
+			interval: run.passRateInterval,
 		}));
 		const models = new Map(entries.map(({ run }) => [run.id, run.model]));
 		// A reference run costs nothing and passes everything: it would be the only "best value".
