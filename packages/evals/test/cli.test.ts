@@ -345,6 +345,7 @@ describe("evals validate", () => {
 		stubFail: number;
 		skipped: number;
 		refactoringStubPass: number;
+		flaky: number;
 	};
 	type Validation = {
 		suite: string;
@@ -361,7 +362,15 @@ describe("evals validate", () => {
 		notGradable: { language: string; exercise: string; reason: string }[];
 	};
 
-	const COUNT_KEYS = ["refactoringStubPass", "referenceFail", "referencePass", "skipped", "stubFail", "stubPass"];
+	const COUNT_KEYS = [
+		"flaky",
+		"refactoringStubPass",
+		"referenceFail",
+		"referencePass",
+		"skipped",
+		"stubFail",
+		"stubPass",
+	];
 
 	function expectValidationContract(value: unknown): Validation {
 		const report = value as Validation;
@@ -413,7 +422,15 @@ describe("evals validate", () => {
 			});
 		}
 		expect(report.exercises.map((row) => row.exercise)).toContain("roman-numerals");
-		const counts = { referencePass: 5, referenceFail: 0, stubPass: 0, stubFail: 5, skipped: 0, refactoringStubPass: 0 };
+		const counts = {
+			referencePass: 5,
+			referenceFail: 0,
+			stubPass: 0,
+			stubFail: 5,
+			skipped: 0,
+			refactoringStubPass: 0,
+			flaky: 0,
+		};
 		expect(report.summary).toEqual({ ...counts, notGradable: 0, byLanguage: { python: counts } });
 		// --json: no progress lines.
 		expect(result.stderr).not.toMatch(/\[\d+\/\d+\]/);
