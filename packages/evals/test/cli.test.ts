@@ -180,11 +180,12 @@ describe("evals run with the oracle, then runs / show / cancel", () => {
 		const { runId } = JSON.parse(json.stdout) as { runId: number };
 		const result = await evals(["show", String(runId), "--json"], { home });
 		expect(result.code, said(result)).toBe(0);
-		const report = expectRunContract(parseJson(result), ["run"]);
+		const report = expectRunContract(parseJson(result), ["run", "stats"]);
 		expect(report).toMatchObject({ runId, passed: 2, failed: 0, total: 2 });
 		expect(report.run).toMatchObject({ id: runId, model: "oracle", agent: "builtin", status: "completed" });
 		// The same tasks as the run printed (durations come from the same stored timestamps).
-		const { run: _, ...contract } = report;
+		expect(report.stats).toMatchObject({ overall: { passed: 2, tasks: 2, passRate: 1 } });
+		const { run: _, stats: __, ...contract } = report;
 		expect(contract).toEqual(JSON.parse(json.stdout));
 	});
 

@@ -30,6 +30,9 @@ export function task(overrides: Partial<TaskSummary> = {}): TaskSummary {
 		traceId: null,
 		turns: 0,
 		mcpCallCount: 0,
+		passedAtTry: null,
+		tries: [],
+		modelUsage: {},
 		...overrides,
 	};
 }

@@ -41,11 +41,13 @@ export async function loadRunReports(store: Store, runs: Array<{ id: number }>):
 	return reports;
 }
 
-/** The JSON of `evals run --json`, `evals show --json` and the `json` export. */
-export function runReportJson({ run, tasks }: RunReportData): RunReport {
+/**
+ * The JSON of `evals run --json`, `evals show --json` and the `json` export. `run --json` is a
+ * contract scripts parse key by key, so the statistics are only added where asked for (show, export).
+ */
+export function runReportJson({ run, tasks }: RunReportData, options: { stats?: boolean } = {}): RunReport {
 	return {
 		runId: run.id,
-		stats: runStatsOf(tasks),
 		passed: tasks.filter((task) => task.passed === true).length,
 		failed: tasks.filter((task) => task.passed === false).length,
 		total: tasks.length,
@@ -60,6 +62,7 @@ export function runReportJson({ run, tasks }: RunReportData): RunReport {
 			tokensOut: task.tokensOut,
 			cost: task.cost,
 		})),
+		...(options.stats ? { stats: runStatsOf(tasks) } : {}),
 	};
 }
 
@@ -124,6 +127,9 @@ export function statsLines(stats: RunStatsView): string[] {
 		return parts.join(" · ");
 	};
 	const lines = [line("pass rate", overall)];
+	if (stats.passRateByTry.length > 0) {
+		lines.push(stats.passRateByTry.map((rate, i) => `pass@try${i + 1} ${pct(rate)}`).join(" · "));
+	}
 	const languages = Object.entries(stats.byLanguage);
 	if (languages.length > 1) for (const [language, summary] of languages) lines.push(`  ${line(language, summary)}`);
 	return lines;

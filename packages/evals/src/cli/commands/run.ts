@@ -58,6 +58,21 @@ export function registerRun(program: Command): void {
 		)
 		.option("--settings <file>", "agent settings: a JSON object with Roo Code's key names (no API keys)")
 		.option("--set <key=value>", "one agent setting, above --settings; the value is JSON or text (repeatable)", setting)
+		.option(
+			"--system-prompt <file>",
+			"extra instructions appended to the agent's system prompt (Roo Code: custom instructions)",
+		)
+		.option("--prompts <dir>", "task prompts by language, <dir>/<language>.md, replacing the suite's prompts/")
+		.option(
+			"--tries <n>",
+			`tries per task, ${runLimits.tries.min}-${runLimits.tries.max}: a failed try is followed by one with the failing test output`,
+			integer(runLimits.tries.min, runLimits.tries.max),
+			runDefaults.tries,
+		)
+		.option(
+			"--fallback-model <provider:model>",
+			"the model the agent continues with when the model fails for good (retries exhausted, errors that are not retried)",
+		)
 		.option("--mcp-config <file>", "MCP servers for the agent: an mcp.json (Roo Code's format)")
 		.option("--mcp-server <name>", "use only these servers of --mcp-config (repeatable or comma-separated)", collect)
 		.option("--user-intent <text>", "what the MCP servers should help with (stored, and told to the agent)")
@@ -119,7 +134,7 @@ export function registerRun(program: Command): void {
 				if (json) {
 					const [only] = reports;
 					printReport({
-						json: reports.length === 1 && only ? runReportJson(only) : { runs: reports.map(runReportJson) },
+						json: reports.length === 1 && only ? runReportJson(only) : { runs: reports.map((report) => runReportJson(report)) },
 					});
 				} else {
 					for (const report of reports) {

@@ -68,6 +68,8 @@ export function toRunDetail(run: Run, summary: RunSummary, group: readonly numbe
 		userIntent: run.userIntent,
 		group: [...group],
 		environment: run.environment,
+		tries: run.tries,
+		prompts: run.prompts,
 	};
 }
 
@@ -99,6 +101,9 @@ export function toTaskSummary(task: Task, metrics: TaskMetrics | null, mcpCallCo
 		traceId: task.traceId,
 		turns: task.turns,
 		mcpCallCount,
+		passedAtTry: task.tries.find((entry) => entry.passed)?.try ?? (task.status === "passed" ? 1 : null),
+		tries: task.tries,
+		modelUsage: metrics?.modelUsage ?? {},
 	};
 }
 
