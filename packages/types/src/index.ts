@@ -11,3 +11,4 @@ export * from "./settings.js";
 export * from "./tools.js";
 export * from "./tracing.js";
 export * from "./values.js";
+export * from "./workers.js";

@@ -7,6 +7,7 @@ import { registerFlaky } from "./commands/flaky.js";
 import { registerManage } from "./commands/manage.js";
 import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
+import { registerWorker } from "./commands/worker.js";
 import { EXIT_USAGE, UsageError } from "./errors.js";
 
 const program = new Command()
@@ -22,6 +23,7 @@ registerCompare(program);
 registerFlaky(program);
 registerExercises(program);
 registerServe(program);
+registerWorker(program);
 for (const command of program.commands) {
 	command.exitOverride().showHelpAfterError("(add --help for usage)");
 	for (const sub of command.commands) sub.exitOverride();

@@ -156,6 +156,8 @@ export const tasks = pgTable(
 		passed: boolean("passed"),
 		failureKind: text("failure_kind").$type<FailureKind>(),
 		attempt: integer("attempt").notNull().default(0),
+		/** The `evals worker` that claimed the task's current attempt; null when a controller ran it. */
+		worker: text("worker"),
 		/** The agent's own task id (Roo Code's taskId), needed to resume it. */
 		agentTaskId: text("agent_task_id"),
 		queueWaitMs: integer("queue_wait_ms"),

@@ -30,7 +30,27 @@ export interface ControllerOptions {
 	keepWorkspaces?: boolean;
 	/** Backoff before retrying an infra failure; doubled each attempt. */
 	retryBackoffMs?: number;
+	/**
+	 * Distributed mode: tasks go to this queue for `evals worker` processes instead of running
+	 * here, and the controller follows the run in the store until every task has its verdict.
+	 */
+	dispatch?: TaskDispatcher;
 }
+
+/** Where a distributed controller puts tasks (BullMQ in practice; see worker/queue.ts). */
+export interface TaskDispatcher {
+	/** Idempotent: a task already queued or running is left as it is. */
+	enqueue(tasks: Task[]): Promise<void>;
+}
+
+/** How often a distributed controller looks at its runs' tasks in the store. */
+const FOLLOW_MS = 500;
+/**
+ * How often it enqueues the unfinished tasks again. Enqueueing is idempotent, so this only
+ * matters for a job that was lost (Redis restarted without persistence, a job that failed for
+ * good): its task is pending or running in the store and gets a new job.
+ */
+const REENQUEUE_MS = 10_000;
 
 /** What every task of one execution of a run shares. */
 interface RunScope {
@@ -100,12 +120,16 @@ export class Controller {
 		try {
 			for (const execution of executions)
 				scopes.push(await this.prepare(execution.run, execution.abort, execution.notes));
-			const queue = new PQueue({ concurrency: Math.max(...scopes.map((scope) => scope.run.concurrency)) });
-			const lists = await Promise.all(
-				scopes.map(async (scope) => (await store.tasks.unfinished(scope.run.id)).map((task) => ({ task, scope }))),
-			);
-			for (const { task, scope } of interleave(lists)) void queue.add(() => this.runWithRetries(task, scope));
-			await queue.onIdle();
+			if (this.options.dispatch) {
+				await this.follow(scopes, this.options.dispatch);
+			} else {
+				const queue = new PQueue({ concurrency: Math.max(...scopes.map((scope) => scope.run.concurrency)) });
+				const lists = await Promise.all(
+					scopes.map(async (scope) => (await store.tasks.unfinished(scope.run.id)).map((task) => ({ task, scope }))),
+				);
+				for (const { task, scope } of interleave(lists)) void queue.add(() => this.runWithRetries(task, scope));
+				await queue.onIdle();
+			}
 			const finished = new Map<number, Run>();
 			for (const { run, abort, notes } of executions) {
 				const latest = await store.runs.get(run.id);
@@ -126,6 +150,26 @@ export class Controller {
 			for (const execution of executions) execution.end();
 			// Spans leave before the caller (the CLI) may exit.
 			await Promise.all(scopes.map((scope) => scope.trace?.close()));
+		}
+	}
+
+	/**
+	 * Distributed mode: enqueues the runs' unfinished tasks (interleaved, as the local queue would
+	 * run them) and waits until none is left, enqueueing again now and then in case a job was lost.
+	 * A cancel needs nothing here: `cancel` marks the run in the store, workers see it and stop.
+	 */
+	private async follow(scopes: RunScope[], dispatch: TaskDispatcher): Promise<void> {
+		const { store } = this.options;
+		let enqueuedAt = 0;
+		for (;;) {
+			const lists = await Promise.all(scopes.map((scope) => store.tasks.unfinished(scope.run.id)));
+			if (lists.every((list) => list.length === 0)) return;
+			if (Date.now() - enqueuedAt >= REENQUEUE_MS) {
+				const cancelled = scopes.every((scope) => scope.abort.signal.aborted);
+				if (!cancelled) await dispatch.enqueue(interleave(lists));
+				enqueuedAt = Date.now();
+			}
+			await new Promise((resolve) => setTimeout(resolve, FOLLOW_MS));
 		}
 	}
 
@@ -161,8 +205,12 @@ export class Controller {
 		const mcpServers = runMcpServers(run);
 		const workRoot = join(this.options.evalsHome, "work");
 		await mkdir(workRoot, { recursive: true });
-		const released = await store.tasks.releaseInterrupted(run.id);
-		if (released > 0) this.log(`run ${run.id}: ${released} task(s) a stopped controller left running start again`);
+		// Distributed, a running task belongs to a worker, which may well be alive: if it is not,
+		// BullMQ hands its job to another worker, which starts a new attempt.
+		if (!this.options.dispatch) {
+			const released = await store.tasks.releaseInterrupted(run.id);
+			if (released > 0) this.log(`run ${run.id}: ${released} task(s) a stopped controller left running start again`);
+		}
 		const current = await store.runs.update(run.id, {
 			status: "running",
 			startedAt: run.startedAt ?? new Date(),

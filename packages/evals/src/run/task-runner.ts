@@ -55,6 +55,18 @@ export interface TaskRunContext {
 	env?: NodeJS.ProcessEnv;
 	/** The run's trace when it is traced: the task's spans go under it. */
 	trace?: RunTrace;
+	/**
+	 * The `evals worker` that claimed the task. Its writes then hold only while it still owns
+	 * the attempt, so a worker presumed dead cannot grade a task another worker took over.
+	 */
+	worker?: string;
+	/** Tries of earlier attempts kept before this attempt's (a dead worker's attempt, as `infra`). */
+	priorTries?: TaskTry[];
+}
+
+/** The task was taken over by another worker while this one was on it: nothing of ours is written. */
+export class TaskTakenError extends Error {
+	override readonly name = "TaskTakenError";
 }
 
 export type TaskOutcome = Score;
@@ -184,8 +196,8 @@ class TaskAttempt {
 	async begin(): Promise<void> {
 		const began = Date.now();
 		const { run } = this.ctx;
-		await this.ctx.store.tasks.update(this.task.id, {
-			status: "running",
+		const patch = {
+			status: "running" as const,
 			attempt: this.number,
 			startedAt: new Date(began),
 			finishedAt: null,
@@ -194,7 +206,15 @@ class TaskAttempt {
 			error: null,
 			queueWaitMs: this.task.queueWaitMs ?? Math.max(0, began - (run.startedAt?.getTime() ?? began)),
 			traceId: this.trace?.traceId ?? null,
-		});
+		};
+		if (this.ctx.worker) {
+			const owner = { worker: this.ctx.worker, attempt: this.task.attempt };
+			if (!(await this.ctx.store.tasks.updateOwned(this.task.id, owner, patch))) {
+				throw new TaskTakenError(`task ${this.task.id} is no longer held by worker ${this.ctx.worker}`);
+			}
+		} else {
+			await this.ctx.store.tasks.update(this.task.id, patch);
+		}
 		await this.mcp.begin().catch(this.ctx.notes.catcher("opening the MCP benchmark row", this.task.id));
 	}
 
@@ -378,6 +398,17 @@ class TaskAttempt {
 		const taskId = this.task.id;
 		const tokens = this.tracker.tokens;
 		this.trace?.outcome(outcome);
+		const owner = this.ctx.worker ? { worker: this.ctx.worker, attempt: this.number } : undefined;
+		if (owner) {
+			// Checked before the metrics too, so a stale worker does not overwrite the new attempt's.
+			const current = await store.tasks.get(taskId);
+			if (current?.worker !== owner.worker || current.attempt !== owner.attempt) {
+				this.ctx.log(
+					`task ${taskId}: taken over by ${current?.worker ?? "another process"}; this attempt's verdict is dropped`,
+				);
+				return outcome;
+			}
+		}
 		await store.metrics.save(taskId, {
 			tokensIn: tokens?.totalTokensIn ?? 0,
 			tokensOut: tokens?.totalTokensOut ?? 0,
@@ -392,17 +423,25 @@ class TaskAttempt {
 		const cancelled = outcome.failureKind === "cancelled";
 		// The MCP rows are complete before the verdict is: whoever sees the verdict sees them all.
 		await this.mcp.finish(cancelled ? null : outcome.passed);
-		await store.tasks.update(taskId, {
-			status: cancelled ? "cancelled" : outcome.passed ? "passed" : "failed",
+		const verdictPatch = {
+			status: cancelled ? ("cancelled" as const) : outcome.passed ? ("passed" as const) : ("failed" as const),
 			passed: cancelled ? null : outcome.passed,
 			failureKind: outcome.failureKind,
 			error: outcome.passed ? null : outcome.summary,
 			phaseTimings: this.timings,
 			turns: this.tracker.turns,
-			tries: this.tries,
+			tries: [...(this.ctx.priorTries ?? []), ...this.tries],
 			finishedAt: new Date(),
 			...extras,
-		});
+		};
+		if (owner) {
+			if (!(await store.tasks.updateOwned(taskId, owner, verdictPatch))) {
+				this.ctx.log(`task ${taskId}: taken over while its verdict was written; this attempt's verdict is dropped`);
+				return outcome;
+			}
+		} else {
+			await store.tasks.update(taskId, verdictPatch);
+		}
 		if (!cancelled && outcome.failureKind !== "infra") {
 			const verdict: TaskEvent = { eventName: outcome.passed ? "evalPass" : "evalFail", taskId };
 			await store.events.append(run.id, taskId, [verdict]).catch(notes.catcher("storing the verdict event", taskId));

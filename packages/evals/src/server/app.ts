@@ -39,6 +39,8 @@ export function createApp(deps: ServerDeps, options: AppOptions) {
 			...(deps.traceUrl ? { traceUrl: deps.traceUrl } : {}),
 		}),
 	);
+	// The `evals worker` processes alive now, from their adverts (they expire when a worker dies).
+	app.get("/api/workers", async (c) => c.json({ workers: await deps.bus.coordination.workers() }));
 	app.route("/api/runs", runRoutes(deps));
 	app.route("/api/runs", runTaskRoutes(deps));
 	app.route("/api/runs", streamRoutes(deps));

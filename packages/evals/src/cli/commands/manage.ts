@@ -9,7 +9,7 @@ import {
 	runReportText,
 } from "../../report/run-report.js";
 import { RunBusyError, RunConfigError, RunStateError } from "../../run/errors.js";
-import { openContext } from "../context.js";
+import { openContext, wantsDistributed } from "../context.js";
 import { UsageError } from "../errors.js";
 import { integer, runId } from "../options.js";
 import { printReport } from "../run-output.js";
@@ -82,8 +82,9 @@ export function registerManage(program: Command): void {
 			"Finish a run that was interrupted (a killed controller): unfinished tasks run, finished ones never again",
 		)
 		.option("--json", "print the result as JSON")
-		.action(async (id: string, flags: { json?: boolean }) => {
-			const ctx = await openContext();
+		.option("--distributed", "enqueue what is missing for `evals worker` processes (also EVALS_DISTRIBUTED=1)")
+		.action(async (id: string, flags: { json?: boolean; distributed?: boolean }) => {
+			const ctx = await openContext({ distributed: wantsDistributed(flags.distributed) });
 			try {
 				// A run made with others (an MCP A/B) resumes with them, interleaved as before.
 				const group = await ctx.store.runs.group(runId(id));
@@ -100,7 +101,10 @@ export function registerManage(program: Command): void {
 				if (flags.json) {
 					const [only] = reports;
 					printReport({
-						json: reports.length === 1 && only ? runReportJson(only) : { runs: reports.map((report) => runReportJson(report)) },
+						json:
+							reports.length === 1 && only
+								? runReportJson(only)
+								: { runs: reports.map((report) => runReportJson(report)) },
 					});
 				} else {
 					for (const report of reports) process.stdout.write(`${runReportText(report)}\n`);

@@ -6,7 +6,7 @@ import { agentNames } from "../../run/agents/registry.js";
 import { evalsHome } from "../../run/defaults.js";
 import { checkRunConfig, createRun, isRunConfigMistake } from "../../run/plan.js";
 import { sandboxNames } from "../../sandbox/registry.js";
-import { openContext } from "../context.js";
+import { distributedServices, openContext, wantsDistributed } from "../context.js";
 import { UsageError } from "../errors.js";
 import { collect, integer, language, positiveNumber, runConfigFrom, setting } from "../options.js";
 import { findServer, runOnServer } from "../remote.js";
@@ -84,6 +84,10 @@ export function registerRun(program: Command): void {
 		.option("-d, --description <text>", "free text stored with the run")
 		.option("--name <text>", "a short name for the run")
 		.option("--json", "print the result as JSON (no progress display)")
+		.option(
+			"--distributed",
+			"enqueue the tasks for `evals worker` processes (on any host) instead of running them here; needs DATABASE_URL and REDIS_URL (also EVALS_DISTRIBUTED=1)",
+		)
 		.option("--keep-workspaces", "keep each task's workspace under $EVALS_HOME/work for inspection")
 		.addHelpText(
 			"after",
@@ -99,8 +103,10 @@ export function registerRun(program: Command): void {
 			} catch (error) {
 				throw new UsageError((error as Error).message);
 			}
+			const distributed = wantsDistributed(flags.distributed);
+			if (distributed) distributedServices();
 			// The embedded database allows one process: if `evals serve` holds it, the run goes there.
-			const server = await findServer(evalsHome());
+			const server = distributed ? undefined : await findServer(evalsHome());
 			if (server) {
 				if (flags.keepWorkspaces)
 					process.stderr.write("--keep-workspaces has no effect on a run executed by evals serve.\n");
@@ -110,6 +116,7 @@ export function registerRun(program: Command): void {
 			const ctx = await openContext({
 				log: (message) => process.env.EVALS_DEBUG && process.stderr.write(`${message}\n`),
 				keepWorkspaces: Boolean(flags.keepWorkspaces),
+				distributed,
 			});
 			try {
 				const created = await createRun(ctx.store, config).catch((error) => {
@@ -118,7 +125,7 @@ export function registerRun(program: Command): void {
 				const planned = [created, ...(created.baseline ? [created.baseline] : [])];
 				const total = planned.reduce((sum, part) => sum + part.tasks.length, 0);
 				if (!json) {
-					const what = `${config.model} (${config.agent} agent), concurrency ${config.concurrency}`;
+					const what = `${config.model} (${config.agent} agent), ${distributed ? "on the workers of the queue" : `concurrency ${config.concurrency}`}`;
 					process.stderr.write(
 						created.baseline
 							? `Runs ${created.run.id} (with MCP: ${created.run.mcpServer}) and ${created.baseline.run.id} (without MCP): ${total} tasks interleaved, with ${what}\n`
@@ -134,7 +141,10 @@ export function registerRun(program: Command): void {
 				if (json) {
 					const [only] = reports;
 					printReport({
-						json: reports.length === 1 && only ? runReportJson(only) : { runs: reports.map((report) => runReportJson(report)) },
+						json:
+							reports.length === 1 && only
+								? runReportJson(only)
+								: { runs: reports.map((report) => runReportJson(report)) },
 					});
 				} else {
 					for (const report of reports) {

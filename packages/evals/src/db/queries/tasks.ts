@@ -1,5 +1,5 @@
 import type { TaskDetail, TaskListQuery, TaskSummary } from "@agent-evals/types";
-import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
 import {
 	mcpRetrievalBenchmarks,
@@ -97,6 +97,44 @@ export class TaskQueries {
 	async update(id: number, patch: TaskPatch): Promise<Task | undefined> {
 		if (isEmpty(patch)) return this.get(id);
 		const [task] = await this.db.update(tasks).set(patch).where(eq(tasks.id, id)).returning();
+		return task;
+	}
+
+	/**
+	 * Claims a task for a worker: a compare-and-set from the state the caller saw (status,
+	 * attempt and holder) to running under `worker`. Of two workers handed the same task only one
+	 * gets the row back; the other gets undefined and leaves the task alone.
+	 */
+	async claim(seen: Pick<Task, "id" | "status" | "attempt" | "worker">, worker: string): Promise<Task | undefined> {
+		const [task] = await this.db
+			.update(tasks)
+			.set({ status: "running", worker, startedAt: new Date(), finishedAt: null })
+			.where(
+				and(
+					eq(tasks.id, seen.id),
+					eq(tasks.status, seen.status),
+					eq(tasks.attempt, seen.attempt),
+					seen.worker === null ? isNull(tasks.worker) : eq(tasks.worker, seen.worker),
+				),
+			)
+			.returning();
+		return task;
+	}
+
+	/**
+	 * Updates the task only while `worker` still holds this attempt of it: a worker presumed dead
+	 * whose attempt was taken over cannot overwrite the verdict of the attempt that replaced it.
+	 */
+	async updateOwned(
+		id: number,
+		owner: { worker: string; attempt: number },
+		patch: TaskPatch,
+	): Promise<Task | undefined> {
+		const [task] = await this.db
+			.update(tasks)
+			.set(patch)
+			.where(and(eq(tasks.id, id), eq(tasks.worker, owner.worker), eq(tasks.attempt, owner.attempt)))
+			.returning();
 		return task;
 	}
 
