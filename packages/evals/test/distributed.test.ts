@@ -1,0 +1,311 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { runReportSchema, workerListResponseSchema } from "@agent-evals/types";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { RedisBus } from "../src/bus/index.js";
+import { openDatabase } from "../src/db/client.js";
+import type { Task } from "../src/db/schema.js";
+import { Store } from "../src/db/store.js";
+import { Controller } from "../src/run/controller.js";
+import { createServer } from "../src/server/index.js";
+import { taskQueueName } from "../src/worker/queue.js";
+import { cliEnv, REPO_ROOT, runCli, said } from "./helpers/cli.js";
+import { databaseUrl, redisUrl, scratchDatabases } from "./helpers/postgres.js";
+import { EVALS_CLI, harness, RUNNER_SUITE, tempDir } from "./helpers/runner.js";
+
+/*
+ * Distributed mode with real processes: `evals worker` children on this machine stand in for
+ * hosts, PostgreSQL and Redis are the services CI starts. Every test has its own database and its
+ * own deployment (the Redis key prefix), so test files may run side by side.
+ */
+
+const scratch = scratchDatabases();
+const children: ChildProcess[] = [];
+const deployments: string[] = [];
+
+afterEach(async () => {
+	for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) killGroup(child);
+});
+afterAll(async () => {
+	await scratch.drop();
+	if (!redisUrl || deployments.length === 0) return;
+	const redis = new Redis(redisUrl);
+	for (const prefix of deployments) {
+		const keys = await redis.keys(`${prefix}:*`);
+		if (keys.length > 0) await redis.del(...keys);
+	}
+	redis.disconnect();
+});
+
+/** A run with the scripted model: it waits `delayMs`, then writes the right answer. */
+async function slowSettings(home: string, delayMs: number): Promise<string> {
+	const file = join(home, "slow.json");
+	await writeFile(
+		file,
+		JSON.stringify({
+			script: [
+				{
+					delayMs,
+					toolCalls: [
+						{ name: "write_to_file", input: { path: "adder.py", content: "def add(a, b):\n    return a + b\n" } },
+					],
+				},
+			],
+		}),
+	);
+	return file;
+}
+
+/** One deployment: a fresh database, a Redis prefix, and the environment every process shares. */
+async function deploymentEnv() {
+	const url = await scratch.create();
+	const deployment = `evals-t-${process.pid}-${randomBytes(4).toString("hex")}`;
+	deployments.push(deployment);
+	const base = {
+		DATABASE_URL: url,
+		REDIS_URL: redisUrl,
+		EVALS_DEPLOYMENT: deployment,
+		// A dead worker's job goes to another within seconds, not BullMQ's default 30 s.
+		EVALS_WORKER_LOCK_MS: "3000",
+	};
+	const open = async () => {
+		const database = await openDatabase({ databaseUrl: url });
+		return { store: new Store(database), close: () => database.close() };
+	};
+	return { url, deployment, base, open };
+}
+
+/** Starts `evals worker` in its own process group (so a kill takes its agents too); resolves once it listens. */
+async function startWorker(name: string, env: Record<string, string | undefined>): Promise<ChildProcess> {
+	const child = spawn(process.execPath, [EVALS_CLI, "worker", "--name", name, "-c", "1", "--languages", "python"], {
+		cwd: REPO_ROOT,
+		env: cliEnv(tempDir(`worker-${name}`), env),
+		stdio: ["ignore", "ignore", "pipe"],
+		detached: true,
+	});
+	children.push(child);
+	let stderr = "";
+	await new Promise<void>((resolve, reject) => {
+		child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+			stderr += chunk;
+			if (stderr.includes("slot(s) for")) resolve();
+		});
+		child.once("exit", (code) => reject(new Error(`worker ${name} exited (${code}) before it listened:\n${stderr}`)));
+	});
+	return child;
+}
+
+/** SIGKILL to the process and everything it started: a host that vanishes. */
+function killGroup(child: ChildProcess): void {
+	try {
+		if (child.pid) process.kill(-child.pid, "SIGKILL");
+	} catch {
+		// already gone
+	}
+}
+
+function startCli(args: string[], env: Record<string, string | undefined>, home: string): ChildProcess {
+	const child = spawn(process.execPath, [EVALS_CLI, ...args], {
+		cwd: REPO_ROOT,
+		env: cliEnv(home, env),
+		stdio: ["ignore", "pipe", "pipe"],
+		detached: true,
+	});
+	children.push(child);
+	return child;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
+
+/** The promise every fault test checks: each task has exactly one verdict, stored once. */
+async function expectOneVerdictEach(store: Store, runId: number): Promise<Task[]> {
+	const tasks = await store.tasks.list(runId);
+	expect(tasks.length).toBeGreaterThan(0);
+	for (const task of tasks) expect(task.status, `task ${task.id}`).toBe("passed");
+	const verdicts = (await store.events.list(runId)).filter(
+		(row) => row.eventName === "evalPass" || row.eventName === "evalFail",
+	);
+	expect(verdicts.map((row) => row.taskId).sort()).toEqual(tasks.map((task) => task.id).sort());
+	return tasks;
+}
+
+describe("claiming a task", () => {
+	it("is a compare-and-set: of two workers handed the same task, one gets it", async () => {
+		const h = await harness();
+		try {
+			const { tasks } = await h.createRun(h.config({ model: "oracle", iterations: 1 }));
+			const [task] = tasks;
+			if (!task) throw new Error("no task planned");
+			const [a, b] = await Promise.all([h.store.tasks.claim(task, "w1"), h.store.tasks.claim(task, "w2")]);
+			expect([a?.worker, b?.worker].filter(Boolean)).toHaveLength(1);
+			const holder = (a ?? b)?.worker ?? "";
+			const other = holder === "w1" ? "w2" : "w1";
+			// The loser cannot write, and neither can the holder once its attempt is superseded.
+			expect(
+				await h.store.tasks.updateOwned(task.id, { worker: other, attempt: 0 }, { status: "failed" }),
+			).toBeUndefined();
+			const stale = await h.store.tasks.claim({ ...task, status: "running", worker: holder }, other);
+			expect(stale?.worker).toBe(other);
+			expect(
+				await h.store.tasks.updateOwned(task.id, { worker: holder, attempt: 0 }, { status: "failed" }),
+			).toBeUndefined();
+			expect((await h.store.tasks.get(task.id))?.status).toBe("running");
+		} finally {
+			await h.close();
+		}
+	});
+});
+
+describe("distributed mode without its services", () => {
+	it("says in one line what is missing", async () => {
+		const home = tempDir("no-services");
+		for (const args of [["run", "--distributed", "-s", RUNNER_SUITE], ["worker"]]) {
+			const result = await runCli(args, { home });
+			expect(result.code, said(result)).toBe(2);
+			expect(result.stderr).toBe(
+				"evals: Distributed mode needs DATABASE_URL (PostgreSQL) and REDIS_URL: workers on other hosts share the store and the queue.\n",
+			);
+		}
+		const env = await runCli(["run", "-s", RUNNER_SUITE], {
+			home,
+			env: { EVALS_DISTRIBUTED: "1", DATABASE_URL: "postgres://127.0.0.1:1/x" },
+		});
+		expect(env.stderr).toBe(
+			"evals: Distributed mode needs REDIS_URL: workers on other hosts share the store and the queue.\n",
+		);
+	});
+});
+
+describe.skipIf(!databaseUrl || !redisUrl)(
+	databaseUrl && redisUrl
+		? "with PostgreSQL, Redis and worker processes"
+		: "with PostgreSQL, Redis and worker processes — skipped: DATABASE_URL or REDIS_URL not set",
+	() => {
+		it("three workers run one distributed run to completion, and GET /api/workers lists them", async () => {
+			const d = await deploymentEnv();
+			const names = ["alpha", "beta", "gamma"];
+			await Promise.all(names.map((name) => startWorker(name, d.base)));
+			const bus = await RedisBus.connect(redisUrl ?? "", d.deployment);
+			const db = await d.open();
+			try {
+				const server = createServer({
+					store: db.store,
+					bus,
+					controller: new Controller({ store: db.store, bus, evalsHome: tempDir("home") }),
+					storeKind: "postgres",
+					defaultSuite: RUNNER_SUITE,
+					webDist: tempDir("web"),
+				});
+				const listed = workerListResponseSchema.parse(await (await server.app.request("/api/workers")).json());
+				expect(listed.workers.map((worker) => [worker.name, worker.languages, worker.slots])).toEqual(
+					names.map((name) => [name, ["python"], 1]),
+				);
+				const home = tempDir("controller");
+				const result = await runCli(["run", "--distributed", "--json", "-s", RUNNER_SUITE, "-m", "oracle", "-n", "6"], {
+					home,
+					env: d.base,
+					timeoutMs: 120_000,
+				});
+				expect(result.code, said(result)).toBe(0);
+				const report = runReportSchema.parse(JSON.parse(result.stdout));
+				expect(report).toMatchObject({ passed: 6, failed: 0, total: 6 });
+				const tasks = await expectOneVerdictEach(db.store, report.runId);
+				for (const task of tasks) expect(names).toContain(task.worker);
+				// Six tasks of seconds each on three one-slot workers: more than one of them worked.
+				expect(new Set(tasks.map((task) => task.worker)).size).toBeGreaterThan(1);
+			} finally {
+				await bus.close();
+				await db.close();
+			}
+		}, 180_000);
+
+		it("R4: a worker killed mid-task while two others run: its task finishes elsewhere as a new attempt", async () => {
+			const d = await deploymentEnv();
+			const home = tempDir("controller");
+			const settings = await slowSettings(home, 4_000);
+			const [victim] = await Promise.all(["doomed", "steady1", "steady2"].map((name) => startWorker(name, d.base)));
+			const run = startCli(
+				["run", "--distributed", "--json", "-s", RUNNER_SUITE, "-m", "scripted", "--settings", settings, "-n", "3"],
+				d.base,
+				home,
+			);
+			let stdout = "";
+			run.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+				stdout += chunk;
+			});
+			const exited = new Promise<number | null>((resolve) => run.once("exit", resolve));
+			const db = await d.open();
+			try {
+				const taken = await until("a task on the doomed worker", async () => {
+					const rows = await db.store.tasks.list(1);
+					return rows.find((task) => task.worker === "doomed" && task.status === "running");
+				});
+				if (!victim) throw new Error("no worker");
+				killGroup(victim);
+				expect(await exited).toBe(0);
+				const report = runReportSchema.parse(JSON.parse(stdout));
+				expect(report).toMatchObject({ passed: 3, total: 3 });
+				await expectOneVerdictEach(db.store, 1);
+				const moved = await db.store.tasks.get(taken.id);
+				expect(moved?.worker).toMatch(/^steady[12]$/);
+				expect(moved?.attempt).toBe(2);
+				expect(moved?.tries[0]).toMatchObject({ failureKind: "infra", passed: false });
+				expect(moved?.tries[0]?.summary).toContain("worker doomed");
+			} finally {
+				await db.close();
+			}
+		}, 180_000);
+
+		it("R3: the controller and every worker killed mid-run, the queue lost: `evals resume` finishes the run, each task once", async () => {
+			const d = await deploymentEnv();
+			const home = tempDir("controller");
+			const settings = await slowSettings(home, 2_000);
+			const first = await Promise.all(["one", "two"].map((name) => startWorker(name, d.base)));
+			const run = startCli(
+				["run", "--distributed", "--json", "-s", RUNNER_SUITE, "-m", "scripted", "--settings", settings, "-n", "5"],
+				d.base,
+				home,
+			);
+			const db = await d.open();
+			try {
+				await until("a first verdict", async () =>
+					(await db.store.tasks.list(1)).find((task) => task.status === "passed"),
+				);
+				killGroup(run);
+				for (const worker of first) killGroup(worker);
+				// Redis without persistence restarted: every job is gone, the store still knows the tasks.
+				const connection = new Redis(redisUrl ?? "", { maxRetriesPerRequest: null });
+				const queue = new Queue(taskQueueName("python"), { connection, prefix: d.deployment });
+				await queue.obliterate({ force: true });
+				await queue.close();
+				connection.disconnect();
+				const left = (await db.store.tasks.unfinished(1)).length;
+				expect(left).toBeGreaterThan(0);
+				await startWorker("three", d.base);
+				const resumed = await runCli(["resume", "1", "--distributed", "--json"], {
+					home,
+					env: d.base,
+					timeoutMs: 120_000,
+				});
+				expect(resumed.code, said(resumed)).toBe(0);
+				expect(runReportSchema.parse(JSON.parse(resumed.stdout))).toMatchObject({ passed: 5, total: 5 });
+				await expectOneVerdictEach(db.store, 1);
+				expect((await db.store.runs.get(1))?.status).toBe("completed");
+			} finally {
+				await db.close();
+			}
+		}, 180_000);
+	},
+);
