@@ -268,6 +268,67 @@ describe.skipIf(!databaseUrl || !redisUrl)(
 			}
 		}, 180_000);
 
+		it("a cancel reaches the tasks running on every worker", async () => {
+			const d = await deploymentEnv();
+			const home = tempDir("controller");
+			const settings = await slowSettings(home, 60_000);
+			await Promise.all(["left", "right"].map((name) => startWorker(name, d.base)));
+			const run = startCli(
+				["run", "--distributed", "--json", "-s", RUNNER_SUITE, "-m", "scripted", "--settings", settings, "-n", "3"],
+				d.base,
+				home,
+			);
+			const exited = new Promise<number | null>((resolve) => run.once("exit", resolve));
+			const db = await d.open();
+			try {
+				await until("a task running on each worker", async () => {
+					const running = (await db.store.tasks.list(1)).filter((task) => task.status === "running");
+					return new Set(running.map((task) => task.worker)).size === 2 ? running : undefined;
+				});
+				const started = Date.now();
+				const cancel = await runCli(["cancel", "1"], { home, env: d.base });
+				expect(cancel.code, said(cancel)).toBe(0);
+				expect(await exited).toBe(1);
+				// Far sooner than the 60 s the model would have taken.
+				expect(Date.now() - started).toBeLessThan(30_000);
+				expect((await db.store.runs.get(1))?.status).toBe("cancelled");
+				const tasks = await db.store.tasks.list(1);
+				expect(tasks.map((task) => task.status)).toEqual(["cancelled", "cancelled", "cancelled"]);
+			} finally {
+				await db.close();
+			}
+		}, 180_000);
+
+		it("SIGTERM on a worker finishes its running task, then it exits", async () => {
+			const d = await deploymentEnv();
+			const home = tempDir("controller");
+			const settings = await slowSettings(home, 3_000);
+			const worker = await startWorker("draining", d.base);
+			const workerExit = new Promise<number | null>((resolve) => worker.once("exit", resolve));
+			const run = startCli(
+				["run", "--distributed", "--json", "-s", RUNNER_SUITE, "-m", "scripted", "--settings", settings, "-n", "2"],
+				d.base,
+				home,
+			);
+			const exited = new Promise<number | null>((resolve) => run.once("exit", resolve));
+			const db = await d.open();
+			try {
+				const first = await until("a running task", async () =>
+					(await db.store.tasks.list(1)).find((task) => task.status === "running"),
+				);
+				worker.kill("SIGTERM");
+				expect(await workerExit).toBe(0);
+				expect((await db.store.tasks.get(first.id))?.status).toBe("passed");
+				// The other task waits in the queue for the next worker, which finishes the run.
+				await startWorker("successor", d.base);
+				expect(await exited).toBe(0);
+				const tasks = await expectOneVerdictEach(db.store, 1);
+				expect(tasks.map((task) => task.worker).sort()).toEqual(["draining", "successor"]);
+			} finally {
+				await db.close();
+			}
+		}, 180_000);
+
 		it("R3: the controller and every worker killed mid-run, the queue lost: `evals resume` finishes the run, each task once", async () => {
 			const d = await deploymentEnv();
 			const home = tempDir("controller");
