@@ -1,10 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { runReportSchema, workerListResponseSchema } from "@agent-evals/types";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { chromium } from "playwright-core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { RedisBus } from "../src/bus/index.js";
 import { openDatabase } from "../src/db/client.js";
@@ -141,6 +144,33 @@ async function expectOneVerdictEach(store: Store, runId: number): Promise<Task[]
 	return tasks;
 }
 
+const CHROMIUM = "/usr/bin/chromium";
+
+/** `evals serve` on a free port with the deployment's services; resolves with its URL. */
+async function startServe(env: Record<string, string | undefined>): Promise<string> {
+	const child = startCli(["serve", "--port", "0"], env, tempDir("serve"));
+	let output = "";
+	return new Promise<string>((resolve, reject) => {
+		child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+			output += chunk;
+			const match = /dashboard and API at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+			if (match?.[1]) resolve(match[1]);
+		});
+		child.once("exit", (code) => reject(new Error(`evals serve exited (${code}):\n${output}`)));
+	});
+}
+
+/** The SPA `evals serve` hands out; Vite alone, as the dashboard's own end-to-end test builds it. */
+function buildSpa(): void {
+	const webRoot = join(REPO_ROOT, "packages", "web");
+	const vite = createRequire(join(webRoot, "package.json")).resolve("vite/package.json");
+	execFileSync(process.execPath, [join(vite, "..", "bin", "vite.js"), "build", "--logLevel", "warn"], {
+		cwd: webRoot,
+		env: { ...process.env, NODE_ENV: "production" },
+		stdio: "inherit",
+	});
+}
+
 describe("claiming a task", () => {
 	it("is a compare-and-set: of two workers handed the same task, one gets it", async () => {
 		const h = await harness();
@@ -193,7 +223,7 @@ describe.skipIf(!databaseUrl || !redisUrl)(
 		? "with PostgreSQL, Redis and worker processes"
 		: "with PostgreSQL, Redis and worker processes — skipped: DATABASE_URL or REDIS_URL not set",
 	() => {
-		it("three workers run one distributed run to completion, and GET /api/workers lists them", async () => {
+		it("three workers run one distributed run to completion; GET /api/workers and the dashboard list them", async () => {
 			const d = await deploymentEnv();
 			const names = ["alpha", "beta", "gamma"];
 			await Promise.all(names.map((name) => startWorker(name, d.base)));
@@ -225,6 +255,28 @@ describe.skipIf(!databaseUrl || !redisUrl)(
 				for (const task of tasks) expect(names).toContain(task.worker);
 				// Six tasks of seconds each on three one-slot workers: more than one of them worked.
 				expect(new Set(tasks.map((task) => task.worker)).size).toBeGreaterThan(1);
+				if (existsSync(CHROMIUM)) {
+					// The dashboard's Workers page shows them, from the same adverts.
+					buildSpa();
+					const url = await startServe(d.base);
+					const browser = await chromium.launch({ executablePath: CHROMIUM });
+					try {
+						const page = await browser.newPage();
+						await page.goto(`${url}/workers`);
+						await page.locator('[data-testid="worker-row"]').nth(2).waitFor();
+						const rows = await page
+							.locator('[data-testid="worker-row"]')
+							.evaluateAll((els) =>
+								els.map((el) => [
+									el.getAttribute("data-worker"),
+									el.querySelector('[data-testid="worker-load"]')?.textContent,
+								]),
+							);
+						expect(rows).toEqual(names.map((name) => [name, "0/1"]));
+					} finally {
+						await browser.close();
+					}
+				}
 			} finally {
 				await bus.close();
 				await db.close();

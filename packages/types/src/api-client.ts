@@ -19,6 +19,7 @@ import type {
 } from "./api.js";
 import type { RunConfigInput } from "./run.js";
 import type { RunStatus, TaskStatus } from "./values.js";
+import type { WorkerListResponse } from "./workers.js";
 
 /** A failed API call: the server's `{error: {code, message, issues}}`, or no answer at all (status 0). */
 export class ApiError extends Error {
@@ -97,6 +98,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
 	const client = {
 		send,
 		health: () => json<HealthResponse>("GET", "/api/health"),
+		/** The `evals worker` processes alive now (empty without Redis or workers). */
+		workers: () => json<WorkerListResponse>("GET", "/api/workers"),
 		listRuns: (query: RunListParams = {}) => json<RunListResponse>("GET", `/api/runs${toQueryString({ ...query })}`),
 		getRun: (id: number) => json<RunDetailResponse>("GET", `/api/runs/${id}`),
 		runMcp: (id: number) => json<RunMcpResponse>("GET", `/api/runs/${id}/mcp`),
