@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
 import { runReportSchema, workerListResponseSchema } from "@agent-evals/types";
 import { Queue } from "bullmq";
@@ -107,7 +108,8 @@ function killGroup(child: ChildProcess): void {
 	try {
 		if (child.pid) process.kill(-child.pid, "SIGKILL");
 	} catch {
-		// already gone
+		// not a group leader (redis-server), or already gone
+		child.kill("SIGKILL");
 	}
 }
 
@@ -169,6 +171,33 @@ function buildSpa(): void {
 		env: { ...process.env, NODE_ENV: "production" },
 		stdio: "inherit",
 	});
+}
+
+/** A port nobody listens on right now. */
+async function freePort(): Promise<number> {
+	const server = createNetServer();
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+	const address = server.address();
+	await new Promise((resolve) => server.close(resolve));
+	if (!address || typeof address === "string") throw new Error("no port");
+	return address.port;
+}
+
+/** A Redis of this test's own (the shared one serves other tests): no persistence, so a crash loses everything. */
+async function startRedis(port: number): Promise<ChildProcess> {
+	const child = spawn("redis-server", ["--port", String(port), "--save", "", "--appendonly", "no"], {
+		stdio: ["ignore", "pipe", "ignore"],
+	});
+	children.push(child);
+	let output = "";
+	await new Promise<void>((resolve, reject) => {
+		child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+			output += chunk;
+			if (output.includes("Ready to accept connections")) resolve();
+		});
+		child.once("exit", (code) => reject(new Error(`redis-server exited (${code}):\n${output}`)));
+	});
+	return child;
 }
 
 describe("claiming a task", () => {
@@ -380,6 +409,42 @@ describe.skipIf(!databaseUrl || !redisUrl)(
 				await db.close();
 			}
 		}, 180_000);
+
+		it("R5: Redis down for 30 s mid-run, then back empty: the run completes and the stored history is whole", async () => {
+			const d = await deploymentEnv();
+			const port = await freePort();
+			let redis = await startRedis(port);
+			const env = { ...d.base, REDIS_URL: `redis://127.0.0.1:${port}` };
+			const home = tempDir("controller");
+			const settings = await slowSettings(home, 3_000);
+			await Promise.all(["r1", "r2"].map((name) => startWorker(name, env)));
+			const run = startCli(
+				["run", "--distributed", "--json", "-s", RUNNER_SUITE, "-m", "scripted", "--settings", settings, "-n", "6"],
+				env,
+				home,
+			);
+			const exited = new Promise<number | null>((resolve) => run.once("exit", resolve));
+			const db = await d.open();
+			try {
+				await until("a running task", async () =>
+					(await db.store.tasks.list(1)).find((task) => task.status === "running"),
+				);
+				redis.kill("SIGKILL");
+				await new Promise((resolve) => setTimeout(resolve, 30_000));
+				redis = await startRedis(port);
+				expect(await exited).toBe(0);
+				const tasks = await expectOneVerdictEach(db.store, 1);
+				// Events are stored before they are published: each task's history holds its agent's messages.
+				const events = await db.store.events.list(1);
+				for (const task of tasks) {
+					expect(events.filter((row) => row.taskId === task.id && row.eventName === "message").length).toBeGreaterThan(
+						0,
+					);
+				}
+			} finally {
+				await db.close();
+			}
+		}, 240_000);
 
 		it("R3: the controller and every worker killed mid-run, the queue lost: `evals resume` finishes the run, each task once", async () => {
 			const d = await deploymentEnv();
