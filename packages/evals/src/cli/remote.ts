@@ -81,8 +81,7 @@ export async function runOnServer(server: RemoteServer, config: RunConfig, optio
 		// The export carries the statistics too; `run --json` keeps its contract.
 		const { stats: _, ...report } = await api.reportJson(runId);
 		printReport({ json: report });
-	}
-	else printReport({ text: await api.reportText(runId), runId, dashboard: server.url });
+	} else printReport({ text: await api.reportText(runId), runId, dashboard: server.url });
 	process.exitCode = status === "completed" ? 0 : 1;
 }
 

@@ -100,7 +100,10 @@ export function registerManage(program: Command): void {
 				if (flags.json) {
 					const [only] = reports;
 					printReport({
-						json: reports.length === 1 && only ? runReportJson(only) : { runs: reports.map((report) => runReportJson(report)) },
+						json:
+							reports.length === 1 && only
+								? runReportJson(only)
+								: { runs: reports.map((report) => runReportJson(report)) },
 					});
 				} else {
 					for (const report of reports) process.stdout.write(`${runReportText(report)}\n`);

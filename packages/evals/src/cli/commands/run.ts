@@ -134,7 +134,10 @@ export function registerRun(program: Command): void {
 				if (json) {
 					const [only] = reports;
 					printReport({
-						json: reports.length === 1 && only ? runReportJson(only) : { runs: reports.map((report) => runReportJson(report)) },
+						json:
+							reports.length === 1 && only
+								? runReportJson(only)
+								: { runs: reports.map((report) => runReportJson(report)) },
 					});
 				} else {
 					for (const report of reports) {
