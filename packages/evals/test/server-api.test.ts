@@ -468,6 +468,9 @@ describe("HTTP API", () => {
 		expect(cell(rows[1], "failureKind")).toBe("test_failed");
 		expect(cell(rows[1], "error")).toBe(`'${tricky}`);
 		expect(cell(rows[2], "passed")).toBe("true");
+		// One try each: the first try's verdict is the task's.
+		expect(cell(rows[1], "tries")).toBe("1");
+		expect(cell(rows[1], "passedAtTry")).toBe("");
 		expect(Number(cell(rows[1], "tokensIn"))).toBeGreaterThanOrEqual(0);
 
 		const json = await api.call("GET", `/api/runs/${id}/export?format=json`);

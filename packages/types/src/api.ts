@@ -85,6 +85,8 @@ export const runSummarySchema = z.object({
 	passRate: z.number().nullable(),
 	/** 95 % Wilson interval of `passRate` over the decided tasks; null before the first verdict. */
 	passRateInterval: z.object({ low: z.number(), high: z.number() }).nullable(),
+	/** With several tries per task: the pass rate at the first try (pass@try1); null otherwise. */
+	passRateFirstTry: z.number().nullable(),
 	tokensIn: z.number(),
 	tokensOut: z.number(),
 	/** USD. */

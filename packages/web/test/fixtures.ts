@@ -65,6 +65,7 @@ export function run(overrides: Partial<RunSummary> = {}): RunSummary {
 		cancelled: 0,
 		passRate: null,
 		passRateInterval: null,
+		passRateFirstTry: null,
 		tokensIn: 0,
 		tokensOut: 0,
 		cost: 0,

@@ -117,7 +117,7 @@ export class Task {
 		state: { metadata: TaskMetadata; history: ModelMessage[]; ui: ClineMessage[] },
 	) {
 		this.options = options;
-		this.model = options.model;
+		this.model = state.metadata.onFallback && options.fallback ? options.fallback : options.model;
 		this.taskId = state.metadata.taskId;
 		this.metadata = state.metadata;
 		this.limits = { ...limitsFrom(options.settings), ...options.limits };
@@ -358,6 +358,7 @@ export class Task {
 			);
 			this.options.log.log("warn", `task ${this.taskId}: switching to the fallback model after: ${describe(error)}`);
 			this.model = fallback;
+			this.metadata.onFallback = true;
 			return this.requestTurn();
 		}
 	}

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { languageSchema, type RunConfig, runConfigSchema, settingsSchema } from "@agent-evals/types";
+import { languageSchema, type RunConfig, runConfigSchema, runDefaults, settingsSchema } from "@agent-evals/types";
 import { InvalidArgumentError } from "commander";
+import { settingKeyProblem } from "../run/plan.js";
 import { UsageError } from "./errors.js";
 
 export function integer(min: number, max: number) {
@@ -147,6 +148,7 @@ export function setting(value: string, previous: Record<string, unknown> = {}): 
 export function settingsFromFlags(flags: Record<string, unknown>): Record<string, unknown> | undefined {
 	const file = flags.settings as string | undefined;
 	const overrides = (flags.set as Record<string, unknown> | undefined) ?? {};
+	const agent = typeof flags.agent === "string" ? flags.agent : runDefaults.agent;
 	let fromFile: Record<string, unknown> = {};
 	if (file !== undefined) {
 		const path = resolve(file);
@@ -157,14 +159,18 @@ export function settingsFromFlags(flags: Record<string, unknown>): Record<string
 			);
 		}
 		fromFile = parsed as Record<string, unknown>;
-		checkSettings(fromFile, path);
+		checkSettings(fromFile, path, agent);
 	}
-	checkSettings(overrides, "--set");
+	checkSettings(overrides, "--set", agent);
 	if (file === undefined && Object.keys(overrides).length === 0) return undefined;
 	return { ...fromFile, ...overrides };
 }
 
-function checkSettings(settings: Record<string, unknown>, where: string): void {
+function checkSettings(settings: Record<string, unknown>, where: string, agent: string): void {
+	for (const key of Object.keys(settings)) {
+		const problem = settingKeyProblem(key, agent);
+		if (problem) throw new UsageError(`${where}: ${problem}`);
+	}
 	const parsed = settingsSchema.safeParse(settings);
 	if (parsed.success) return;
 	const issue = parsed.error.issues[0];

@@ -1,5 +1,6 @@
 import type { RunDetail, RunReport, RunStatsView, RunSummary, TaskSummary } from "@agent-evals/types";
 import { finishedTaskStatuses } from "@agent-evals/types";
+import { runOptionEntries } from "@agent-evals/types/run-options";
 import type { Store } from "../db/store.js";
 import { percent, seconds, table, taskLabel, taskVerdict, usd } from "./format.js";
 import { runStatsOf } from "./run-stats.js";
@@ -84,6 +85,7 @@ export function runReportText({ run, tasks, testOutput }: RunReportData): string
 		`${run.passed} passed, ${run.failed} failed of ${run.total} (${percent(run.passed, run.failed)}) · cost ${usd(run.cost)} · wall time ${seconds(run.finishedAt ? run.durationMs : null)}`,
 	];
 	lines.push(...statsLines(runStatsOf(tasks)));
+	if ("settings" in run) lines.push(...runOptionsLines(run));
 	const notes = "notes" in run ? run.notes : [];
 	if (notes.length > 0)
 		lines.push("", "Notes (problems of the platform, not of the agent):", ...notes.map((note) => `- ${note}`));
@@ -98,6 +100,17 @@ export function runReportText({ run, tasks, testOutput }: RunReportData): string
 		}
 	}
 	return lines.join("\n");
+}
+
+/** What the run changed from the defaults, under the numbers. */
+function runOptionsLines(run: RunDetail): string[] {
+	const entries = runOptionEntries(run);
+	if (entries.length === 0) return [];
+	return [
+		"",
+		"Run options (changed from the defaults):",
+		...entries.map(({ label, value }) => `  ${label} = ${value}`),
+	];
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;

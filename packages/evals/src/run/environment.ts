@@ -33,11 +33,20 @@ const TOOLCHAINS: Record<string, [string, string[]]> = {
 let toolchains: Promise<Record<string, string | null>> | undefined;
 let build: Promise<{ version: string; gitRevision: string | null }> | undefined;
 
-/** The record for a run of these exercises; toolchain and build facts are probed once per process. */
-export async function describeEnvironment(exercises: readonly Exercise[]): Promise<RunEnvironment> {
+/**
+ * Starts probing the toolchains and the build (about half a second of child processes) so the
+ * probes overlap with opening the store; describeEnvironment then finds them done.
+ */
+export function probeEnvironment() {
 	toolchains ??= probeToolchains();
 	build ??= probeBuild();
-	const [found, agentEvals, hashes] = await Promise.all([toolchains, build, exerciseHashes(exercises)]);
+	return { toolchains, build };
+}
+
+/** The record for a run of these exercises; toolchain and build facts are probed once per process. */
+export async function describeEnvironment(exercises: readonly Exercise[]): Promise<RunEnvironment> {
+	const probes = probeEnvironment();
+	const [found, agentEvals, hashes] = await Promise.all([probes.toolchains, probes.build, exerciseHashes(exercises)]);
 	const suite = createHash("sha256");
 	for (const [key, hash] of Object.entries(hashes)) suite.update(`${key}\0${hash}\0`);
 	return {

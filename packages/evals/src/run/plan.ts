@@ -21,7 +21,7 @@ import { otelModeFor, traceExportFor } from "../telemetry/config.js";
 import { getAgentAdapter } from "./agents/registry.js";
 import { bundledSuitePath } from "./defaults.js";
 import { describeEnvironment } from "./environment.js";
-import { RunConfigError } from "./errors.js";
+import { describe, RunConfigError } from "./errors.js";
 import { modelPricing, parseModelSpec } from "./model-spec.js";
 
 export interface PlannedRun {
@@ -40,21 +40,39 @@ export function checkRunConfig(
 	config: Pick<RunConfig, "model" | "agent" | "sandbox" | "mcp" | "otel" | "settings" | "fallbackModel">,
 ): void {
 	for (const key of Object.keys(config.settings ?? {})) {
-		if (isSecretSettingKey(key)) throw new RunConfigError(secretRefusal(key));
-		// Other agents (Roo Code has hundreds of settings) get what they are given.
-		if (config.agent === "builtin" && !KNOWN_SETTINGS.has(key)) throw new RunConfigError(unknownSetting(key));
+		const problem = settingKeyProblem(key, config.agent);
+		if (problem) throw new RunConfigError(problem, `settings.${key}`);
 	}
 	try {
 		parseModelSpec(config.model);
+	} catch (error) {
+		throw new RunConfigError(describe(error), "model");
+	}
+	try {
 		if (config.fallbackModel) parseModelSpec(config.fallbackModel);
+	} catch (error) {
+		throw new RunConfigError(`The fallback model: ${describe(error)}`, "fallbackModel");
+	}
+	try {
 		getAgentAdapter(config.agent);
 		getSandbox(config.sandbox);
 		// EVALS_OTEL and the OTLP endpoint variables: a typo is said now, not found in a silent trace.
 		traceExportFor(otelModeFor(config.otel, process.env), process.env);
 	} catch (error) {
-		throw new RunConfigError(error instanceof Error ? error.message : String(error));
+		throw new RunConfigError(describe(error));
 	}
 	if (config.mcp) resolveRunMcp(config.mcp);
+}
+
+/**
+ * What is wrong with a setting's key, if anything: a secret (never taken from run settings) or,
+ * for our agent, a key it does not know. Other agents (Roo Code has hundreds of settings) get
+ * what they are given.
+ */
+export function settingKeyProblem(key: string, agent: string): string | undefined {
+	if (isSecretSettingKey(key)) return secretRefusal(key);
+	if (agent === "builtin" && !KNOWN_SETTINGS.has(key)) return unknownSetting(key);
+	return undefined;
 }
 
 /** The settings a run may set: the agent's (Roo Code's names) and the offline models'. */

@@ -80,6 +80,11 @@ export type NewRunRequest = Pick<
 	| "name"
 	| "description"
 	| "mcp"
+	| "settings"
+	| "systemPrompt"
+	| "prompts"
+	| "tries"
+	| "fallbackModel"
 >;
 
 export type ExportFormat = "csv" | "json" | "junit";

@@ -5,6 +5,7 @@ import type { RunSummary, TaskEvent, TaskStatus, TaskSummary } from "../api/type
 import { Icon } from "../components/icons.js";
 import { McpPanel } from "../components/mcp-panel.js";
 import { ExportMenu, useRunActions } from "../components/run-actions.js";
+import { RunOptions } from "../components/run-options.js";
 import { type DrawerEvents, type DrawerTab, drawerTabs, TaskDrawer } from "../components/task-drawer.js";
 import {
 	EmptyState,
@@ -553,6 +554,8 @@ export function RunPage({ id }: { id: number }) {
 						` · SE ${(runQ.data.stats.overall.standardError * 100).toFixed(1)} pp (clustered by exercise)`}
 				</p>
 			)}
+
+			{runQ.data && <RunOptions run={runQ.data} />}
 
 			{hasMcp && (
 				<div className="view-tabs" role="tablist" aria-label="Run views">

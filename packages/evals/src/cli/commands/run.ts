@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { loadRunReports, runReportJson, runReportText } from "../../report/run-report.js";
 import { agentNames } from "../../run/agents/registry.js";
 import { evalsHome } from "../../run/defaults.js";
+import { probeEnvironment } from "../../run/environment.js";
 import { checkRunConfig, createRun, isRunConfigMistake } from "../../run/plan.js";
 import { sandboxNames } from "../../sandbox/registry.js";
 import { distributedServices, openContext, wantsDistributed } from "../context.js";
@@ -113,6 +114,7 @@ export function registerRun(program: Command): void {
 				await runOnServer(server, config, { json });
 				return;
 			}
+			probeEnvironment();
 			const ctx = await openContext({
 				log: (message) => process.env.EVALS_DEBUG && process.stderr.write(`${message}\n`),
 				keepWorkspaces: Boolean(flags.keepWorkspaces),

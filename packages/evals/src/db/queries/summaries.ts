@@ -45,6 +45,7 @@ export function toRunSummary(run: Run, totals: RunTotals, toolUsage: ToolUsage |
 		cancelled: totals.cancelled,
 		passRate: decided === 0 ? null : totals.passed / decided,
 		passRateInterval: decided === 0 ? null : wilsonInterval(totals.passed, decided),
+		passRateFirstTry: run.tries > 1 && decided > 0 ? totals.passedFirstTry / decided : null,
 		tokensIn: totals.tokensIn,
 		tokensOut: totals.tokensOut,
 		cost: totals.cost,
