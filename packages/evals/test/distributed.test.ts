@@ -349,7 +349,7 @@ describe.skipIf(!databaseUrl || !redisUrl)(
 			}
 		}, 180_000);
 
-		it("a cancel reaches the tasks running on every worker", async () => {
+		it("a task's cancel reaches its worker, and a run's cancel the tasks running on every worker", async () => {
 			const d = await deploymentEnv();
 			const home = tempDir("controller");
 			const settings = await slowSettings(home, 60_000);
@@ -362,10 +362,27 @@ describe.skipIf(!databaseUrl || !redisUrl)(
 			const exited = new Promise<number | null>((resolve) => run.once("exit", resolve));
 			const db = await d.open();
 			try {
-				await until("a task running on each worker", async () => {
+				const [one, two] = await until("a task running on each worker", async () => {
 					const running = (await db.store.tasks.list(1)).filter((task) => task.status === "running");
 					return new Set(running.map((task) => task.worker)).size === 2 ? running : undefined;
 				});
+				if (!one || !two) throw new Error("no running tasks");
+				// One task, as the dashboard's cancel button does it: its worker stops it, the rest go on.
+				const bus = await RedisBus.connect(redisUrl ?? "", d.deployment);
+				try {
+					const controller = new Controller({ store: db.store, bus, evalsHome: tempDir("home") });
+					expect((await controller.cancelTask(one.id)).status).toBe("cancelled");
+					const workers = await until("the worker to let go of the task", async () => {
+						const listed = await bus.coordination.workers();
+						const held = listed.flatMap((worker) => worker.running.map((task) => task.taskId));
+						return held.includes(one.id) ? undefined : listed;
+					});
+					// The other task runs on (its worker may have taken the third task meanwhile).
+					expect(workers.flatMap((worker) => worker.running.map((task) => task.taskId))).toContain(two.id);
+				} finally {
+					await bus.close();
+				}
+				expect((await db.store.tasks.get(one.id))?.status).toBe("cancelled");
 				const started = Date.now();
 				const cancel = await runCli(["cancel", "1"], { home, env: d.base });
 				expect(cancel.code, said(cancel)).toBe(0);

@@ -244,8 +244,8 @@ export class Controller {
 
 	/**
 	 * Cancels one task and leaves the rest of its run alone. A pending task is marked cancelled
-	 * (its queue slot skips it); a running one must be executing here, since the abort reaches
-	 * only this process's runner.
+	 * (its queue slot skips it); a running one must be executing here (the abort reaches only
+	 * this process's runner) or on an `evals worker` (which watches the row).
 	 */
 	async cancelTask(taskId: number): Promise<Task> {
 		const { store } = this.options;
@@ -254,6 +254,10 @@ export class Controller {
 		const local = this.runningTasks.get(taskId);
 		if (task.status === "pending") {
 			await store.tasks.update(taskId, { status: "cancelled", failureKind: "cancelled", finishedAt: new Date() });
+		} else if (task.status === "running" && !local && task.worker !== null) {
+			// A worker holds it: the store carries the cancel, and the worker stops the task within
+			// a second (it watches its tasks' rows) and records it cancelled under its own claim.
+			await store.tasks.update(taskId, { status: "cancelled", failureKind: "cancelled", passed: null });
 		} else if (task.status === "running" && !local) {
 			throw new RunBusyError(
 				`Task ${taskId} is running in another process; cancel its run there, or with "evals cancel ${task.runId}".`,

@@ -174,13 +174,22 @@ export class EvalsWorker {
 			.catch((error) => this.log(`advertising: ${describe(error)}`));
 	}
 
-	/** A run cancelled anywhere (CLI, API, observer) reaches its tasks here within a second. */
+	/**
+	 * A run or a single task cancelled anywhere (CLI, API, observer) reaches its tasks here within
+	 * a second: both are marked cancelled in the store, which every host reads.
+	 */
 	private async pollCancels(): Promise<void> {
+		const { store } = this.options;
 		const runIds = new Set([...this.running.values()].map((entry) => entry.info.runId));
 		for (const runId of runIds) {
-			const run = await this.options.store.runs.get(runId).catch(() => undefined);
+			const run = await store.runs.get(runId).catch(() => undefined);
 			if (run?.status !== "cancelled") continue;
 			for (const entry of this.running.values()) if (entry.info.runId === runId) entry.abort.abort();
+		}
+		for (const [taskId, entry] of this.running) {
+			if (entry.abort.signal.aborted) continue;
+			const task = await store.tasks.get(taskId).catch(() => undefined);
+			if (task?.status === "cancelled") entry.abort.abort();
 		}
 		// A run with nothing running here any more gives up its cached suite.
 		for (const runId of this.scopes.keys()) if (!runIds.has(runId)) this.scopes.delete(runId);
