@@ -4,6 +4,7 @@ export * from "./events.js";
 export * from "./ipc.js";
 export * from "./mcp.js";
 export * from "./message.js";
+export * from "./observer.js";
 export * from "./offline.js";
 export * from "./plausibility.js";
 export * from "./run.js";
