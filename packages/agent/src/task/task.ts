@@ -352,10 +352,12 @@ export class Task {
 			withRetries(() => this.streamTurn(), {
 				signal: this.abort.signal,
 				maxRetries: 3,
-				onRetry: ({ attempt, delayMs, error }) => {
+				onRetry: ({ attempt, delayMs, error, status }) => {
+					// The status first, as Roo Code's provider errors have it ("429 …"): a runner
+					// (the observer's rate-limit detector) can tell a rate limit from an outage.
 					this.ui.say(
 						"api_req_retry_delayed",
-						`${describe(error)}\nRetry ${attempt} in ${Math.ceil(delayMs / 1000)} s.`,
+						`${status === undefined ? "" : `HTTP ${status}: `}${describe(error)}\nRetry ${attempt} in ${Math.ceil(delayMs / 1000)} s.`,
 					);
 				},
 			}),
