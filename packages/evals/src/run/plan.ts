@@ -11,6 +11,7 @@ import { loadSuite } from "../exercises/load.js";
 import { selectExercises } from "../exercises/select.js";
 import { type Exercise, type Language, type Suite, SuiteLoadError, UnknownExerciseError } from "../exercises/types.js";
 import { maskRunMcpServers, type ResolvedRunMcp, rememberRunMcpServers, resolveRunMcp } from "../mcp/run-servers.js";
+import { checkObserverOptions, createObserverSession } from "../observer/session.js";
 import { getSandbox } from "../sandbox/registry.js";
 import { otelModeFor, traceExportFor } from "../telemetry/config.js";
 import { getAgentAdapter } from "./agents/registry.js";
@@ -31,7 +32,7 @@ export interface PlannedRun {
  * ones we know. The CLI and the API make them before touching the store.
  */
 export function checkRunConfig(
-	config: Pick<RunConfig, "model" | "agent" | "sandbox" | "mcp" | "otel" | "settings">,
+	config: Pick<RunConfig, "model" | "agent" | "sandbox" | "mcp" | "otel" | "settings" | "observer">,
 ): void {
 	for (const key of Object.keys(config.settings ?? {})) {
 		if (isSecretSettingKey(key)) throw new RunConfigError(secretRefusal(key));
@@ -46,6 +47,7 @@ export function checkRunConfig(
 		throw new RunConfigError(error instanceof Error ? error.message : String(error));
 	}
 	if (config.mcp) resolveRunMcp(config.mcp);
+	if (config.observer) checkObserverOptions(config.observer);
 }
 
 /** Keys are never taken from a run's settings: they would be stored, logged and sent around. */
@@ -64,7 +66,8 @@ export function isRunConfigMistake(error: unknown): error is Error {
  * Chooses the exercises, checks that the agent can run here, and stores the run with one task
  * per (exercise, iteration). With MCP servers, their config is stored with secrets masked (this
  * process keeps the real one); with `mcp.ab`, a baseline run over the same tasks is stored too,
- * and the two are linked as a group.
+ * and the two are linked as a group. With an observer, each run gets its session (options,
+ * thresholds and budget, the budget being each run's own).
  */
 export async function createRun(store: Store, config: RunConfig): Promise<PlannedRun> {
 	checkRunConfig(config);
@@ -103,10 +106,12 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 	let run = await store.runs.create({ ...base, ...(mcp ? mcpColumns(mcp) : {}) });
 	if (mcp) rememberRunMcpServers(run.id, mcp.servers);
 	const tasks = await store.tasks.create(run.id, keys);
+	if (config.observer) await createObserverSession(store, run.id, config.observer);
 	if (!mcp?.ab) return { run, tasks, suite };
 	const baselineRun = await store.runs.create({ ...base, groupId: run.id, arm: "baseline" });
 	run = (await store.runs.update(run.id, { groupId: run.id, arm: "mcp" })) ?? run;
 	const baselineTasks = await store.tasks.create(baselineRun.id, keys);
+	if (config.observer) await createObserverSession(store, baselineRun.id, config.observer);
 	return { run, tasks, suite, baseline: { run: baselineRun, tasks: baselineTasks } };
 }
 
