@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { DatabaseOpenError } from "../db/client.js";
 import { registerExercises } from "./commands/exercises.js";
 import { registerManage } from "./commands/manage.js";
+import { registerObserve } from "./commands/observe.js";
 import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
 import { EXIT_USAGE, UsageError } from "./errors.js";
@@ -16,6 +17,7 @@ const program = new Command()
 
 registerRun(program);
 registerManage(program);
+registerObserve(program);
 registerExercises(program);
 registerServe(program);
 for (const command of program.commands) {

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { otelModes, runDefaults, runLimits } from "@agent-evals/types";
+import { insightsModes, observerLevels, otelModes, runDefaults, runLimits, steeringModes } from "@agent-evals/types";
 import type { Command } from "commander";
 import { loadRunReports, runReportJson, runReportText } from "../../report/run-report.js";
 import { agentNames } from "../../run/agents/registry.js";
@@ -8,6 +8,7 @@ import { checkRunConfig, createRun, isRunConfigMistake } from "../../run/plan.js
 import { sandboxNames } from "../../sandbox/registry.js";
 import { openContext } from "../context.js";
 import { UsageError } from "../errors.js";
+import { printObserverNotes } from "../observer-output.js";
 import { collect, integer, language, positiveNumber, runConfigFrom, setting } from "../options.js";
 import { findServer, runOnServer } from "../remote.js";
 import { printReport, START_DASHBOARD } from "../run-output.js";
@@ -66,6 +67,25 @@ export function registerRun(program: Command): void {
 			"--otel <mode>",
 			`OpenTelemetry traces: ${otelModes.join(", ")} (default: $EVALS_OTEL, else off); otlp sends to $OTEL_EXPORTER_OTLP_ENDPOINT, jaeger to http://127.0.0.1:4318`,
 		)
+		.option(
+			"--observer <level>",
+			`watch the run for problems: ${observerLevels.join(", ")} (basic: budget, infra, stalls; full: every detector; autonomous: full with auto steering); off by default`,
+		)
+		.option(
+			"--steering <mode>",
+			`what the observer does about a problem: ${steeringModes.join(", ")} (default: auto for autonomous, else monitor-only)`,
+		)
+		.option(
+			"--insights <mode>",
+			`${insightsModes.join(", ")}: export writes observer.json and observer.md under $EVALS_HOME/runs/<id>/ at the end, realtime keeps them current and appends observer.jsonl (default store)`,
+		)
+		.option(
+			"--budget <usd>",
+			"the run's budget in USD: warned at 80%, breached at 100% (auto steering pauses the run)",
+			positiveNumber(1_000_000),
+		)
+		.option("--observer-config <file>", "the observer's thresholds: a JSON file (see the README's Observer section)")
+		.option("--observer-model <provider:model>", "a model that writes a short summary of the findings at the end")
 		.option("-d, --description <text>", "free text stored with the run")
 		.option("--name <text>", "a short name for the run")
 		.option("--json", "print the result as JSON (no progress display)")
@@ -126,6 +146,7 @@ export function registerRun(program: Command): void {
 						printReport({ text: runReportText(report), runId: report.run.id, dashboard: START_DASHBOARD });
 					}
 				}
+				await printObserverNotes(ctx.store, runs, { home: ctx.home, json });
 				process.exitCode = runs.every((run) => run.status === "completed") ? 0 : 1;
 			} finally {
 				await ctx.close();
