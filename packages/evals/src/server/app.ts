@@ -4,6 +4,7 @@ import type { ServerDeps } from "./deps.js";
 import { errorResponse, notFound, toHttpError } from "./errors.js";
 import { exerciseRoutes } from "./routes/exercises.js";
 import { exportRoutes } from "./routes/export.js";
+import { observerRoutes } from "./routes/observer.js";
 import { runRoutes } from "./routes/runs.js";
 import { streamRoutes } from "./routes/stream.js";
 import { runTaskRoutes, taskRoutes } from "./routes/tasks.js";
@@ -42,6 +43,7 @@ export function createApp(deps: ServerDeps, options: AppOptions) {
 	app.route("/api/runs", runTaskRoutes(deps));
 	app.route("/api/runs", streamRoutes(deps));
 	app.route("/api/runs", exportRoutes(deps));
+	app.route("/api/runs", observerRoutes(deps));
 	app.route("/api/tasks", taskRoutes(deps));
 	app.route("/api/exercises", exerciseRoutes(deps));
 	app.all("/api/*", (c) => errorResponse(c, notFound(`No route for ${c.req.method} ${c.req.path}.`)));

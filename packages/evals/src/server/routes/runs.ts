@@ -1,6 +1,7 @@
 import { runConfigSchema, runListQuerySchema } from "@agent-evals/types";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
 import { createRun, isRunConfigMistake } from "../../run/plan.js";
 import type { ServerDeps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
@@ -66,6 +67,34 @@ export function runRoutes(deps: ServerDeps) {
 			await store.runs.delete(id);
 			return c.body(null, 204);
 		})
+		.post(
+			"/:id/resume",
+			valid("param", idParamSchema),
+			jsonBody(
+				z.strictObject({
+					budgetUsd: z.number().gt(0, "must be more than 0").max(1_000_000, "must be at most 1000000").optional(),
+				}),
+			),
+			async (c) => {
+				const { id } = c.req.valid("param");
+				const { budgetUsd } = c.req.valid("json");
+				const run = await mustExist(id);
+				if (run.status === "cancelled" || run.status === "completed") {
+					if ((await store.tasks.unfinished(id)).length === 0)
+						throw conflict(`Run ${id} is ${run.status}: nothing to resume.`);
+				}
+				if (run.status === "running" && !executor.isExecuting(id)) {
+					throw conflict(`Run ${id} is executing in another process.`);
+				}
+				if (budgetUsd !== undefined) {
+					if (!(await store.observer.session(id)))
+						throw badRequest(`Run ${id} is not observed: it has no budget to change.`);
+					await store.observer.updateSession(id, { budgetUsd });
+				}
+				await executor.start(id);
+				return c.json({ status: (await mustExist(id)).status }, 202);
+			},
+		)
 		.post("/:id/cancel", valid("param", idParamSchema), async (c) => {
 			const { id } = c.req.valid("param");
 			await mustExist(id);
