@@ -91,7 +91,7 @@ export function ungroundedClaims(summary: string, facts: SummaryFacts): string[]
 			if (!taskIds.has(Number(id))) claims.push(`task ${id}`);
 		}
 	}
-	const numbers = numbersIn(facts);
+	const numbers = amountsIn(facts);
 	for (const match of summary.matchAll(/\$\s?(\d+(?:\.\d+)?)/g)) {
 		const text = match[1] ?? "";
 		const value = Number(text);
@@ -102,11 +102,16 @@ export function ungroundedClaims(summary: string, facts: SummaryFacts): string[]
 	return claims;
 }
 
-function numbersIn(value: unknown): number[] {
-	if (typeof value === "number") return [value];
-	if (Array.isArray(value)) return value.flatMap(numbersIn);
-	if (value && typeof value === "object") return Object.values(value).flatMap(numbersIn);
-	return [];
+/** The amounts of money in the facts: the `…Usd` totals and the values of findings measured in USD. */
+function amountsIn(facts: SummaryFacts): number[] {
+	const totals = [facts.run, facts.observer ?? {}].flatMap((part) =>
+		Object.entries(part).flatMap(([key, value]) => (key.endsWith("Usd") && typeof value === "number" ? [value] : [])),
+	);
+	const findings = facts.findings
+		.filter((finding) => finding.unit === "USD")
+		.flatMap((finding) => [finding.detected, finding.expected, finding.threshold])
+		.filter((value): value is number => value !== null);
+	return [...totals, ...findings];
 }
 
 export interface SummaryOptions {
