@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { DatabaseOpenError } from "../db/client.js";
+import { registerCompare } from "./commands/compare.js";
 import { registerExercises } from "./commands/exercises.js";
+import { registerFlaky } from "./commands/flaky.js";
 import { registerManage } from "./commands/manage.js";
 import { registerObserve } from "./commands/observe.js";
 import { registerRun } from "./commands/run.js";
@@ -18,6 +20,8 @@ const program = new Command()
 registerRun(program);
 registerManage(program);
 registerObserve(program);
+registerCompare(program);
+registerFlaky(program);
 registerExercises(program);
 registerServe(program);
 for (const command of program.commands) {

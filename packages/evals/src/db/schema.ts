@@ -6,6 +6,7 @@ import {
 	failureKinds,
 	type InsightCategory,
 	type InsightsMode,
+	type ModelUsage,
 	type ObserverConfig,
 	type ObserverLevel,
 	type ObserverSessionStatus,
@@ -13,6 +14,8 @@ import {
 	type RecommendationPriority,
 	type RecommendationStatus,
 	type RecommendationType,
+	type RunEnvironment,
+	type RunPrompts,
 	type RunStatus,
 	runDefaults,
 	runStatuses,
@@ -20,6 +23,7 @@ import {
 	type SteeringMode,
 	type TaskEvent,
 	type TaskStatus,
+	type TaskTry,
 	type ToolUsage,
 	taskStatuses,
 } from "@agent-evals/types";
@@ -77,6 +81,8 @@ export const taskMetrics = pgTable("task_metrics", {
 	/** Milliseconds: agent time for a task, wall time for a run. */
 	duration: integer("duration").notNull().default(0),
 	toolUsage: jsonb("tool_usage").$type<ToolUsage>().notNull().default({}),
+	/** Tokens and cost by `provider:model` (a task that moved to its fallback model has two). */
+	modelUsage: jsonb("model_usage").$type<ModelUsage>().notNull().default({}),
 	createdAt: createdAt(),
 });
 
@@ -118,11 +124,17 @@ export const runs = pgTable(
 		/** Limit of each grading command, seconds. */
 		commandTimeout: integer("command_timeout").notNull().default(runDefaults.commandTimeoutSeconds),
 		iterations: integer("iterations").notNull().default(runDefaults.iterations),
+		/** Tries per task (a failed try is followed by one with the test output). */
+		tries: integer("tries").notNull().default(runDefaults.tries),
+		/** What the agent was told besides the suite: extra system instructions, task prompts by language. */
+		prompts: jsonb("prompts").$type<RunPrompts>(),
 		status: text("status").$type<RunStatus>().notNull().default("pending"),
 		passed: integer("passed").notNull().default(0),
 		failed: integer("failed").notNull().default(0),
 		/** Where its OpenTelemetry spans go (off, otlp, jaeger, console); never endpoints or headers. */
 		otel: text("otel").$type<OtelMode>().notNull().default("off"),
+		/** What the run was made with: agent-evals build, exercises' hash, toolchains, machine. */
+		environment: jsonb("environment").$type<RunEnvironment>(),
 		/** Problems of the platform while the run executed (a store write that failed, …); never secrets. */
 		notes: jsonb("notes").$type<string[]>().notNull().default([]),
 		controllerPid: integer("controller_pid"),
@@ -167,6 +179,10 @@ export const tasks = pgTable(
 		error: text("error"),
 		/** The OpenTelemetry trace of the last attempt (32 hex digits); null when not traced. */
 		traceId: text("trace_id"),
+		/** Model requests the agent made (its `api_req_started` messages): the task's steps. */
+		turns: integer("turns").notNull().default(0),
+		/** Each try's verdict, time and cost, in order (one unless the run gives more tries). */
+		tries: jsonb("tries").$type<TaskTry[]>().notNull().default([]),
 		startedAt: at("started_at"),
 		finishedAt: at("finished_at"),
 		createdAt: createdAt(),

@@ -15,7 +15,7 @@ import {
  * vitest), NO_COLOR and TERM=dumb keep escape codes out of the stored output, and the npm
  * variables keep its update and funding notices out of it.
  */
-const BASE_ENV: Record<string, string> = {
+export const BASE_ENV: Readonly<Record<string, string>> = {
 	CI: "1",
 	NO_COLOR: "1",
 	TERM: "dumb",
@@ -52,16 +52,32 @@ export interface RunOptions {
 export class GradingSession {
 	readonly commands: CommandRecord[] = [];
 	readonly timeoutMs: number;
+	readonly signal: AbortSignal | undefined;
 	private readonly parts: string[] = [];
+	private derivedEnv: Record<string, string> = {};
 
 	constructor(
 		private readonly sandbox: Sandbox,
 		readonly workspace: string,
 		options: GradeOptions,
 		private readonly runnerEnv: Record<string, string>,
-		private readonly signal?: AbortSignal,
+		signal?: AbortSignal,
 	) {
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+		this.signal = signal;
+	}
+
+	/**
+	 * Variables the runner worked out while grading (a PATH with the exercise's package manager in
+	 * front) for every later command. They win over the runner's own env: they were derived from it.
+	 */
+	setEnv(env: Record<string, string>): void {
+		this.derivedEnv = { ...this.derivedEnv, ...env };
+	}
+
+	/** The environment a command gets: quiet defaults, the command's own, the runner's, then derived ones. */
+	environment(extra: Record<string, string> = {}): Record<string, string> {
+		return { ...BASE_ENV, ...extra, ...this.runnerEnv, ...this.derivedEnv };
 	}
 
 	async run(command: string, options: RunOptions = {}): Promise<ExecResult> {
@@ -70,10 +86,24 @@ export class GradingSession {
 		const result = await this.sandbox.exec(command, {
 			cwd,
 			timeoutMs,
-			env: { ...BASE_ENV, ...options.env, ...this.runnerEnv },
+			env: this.environment(options.env),
 			...(this.signal ? { signal: this.signal } : {}),
 			maxOutputBytes: GRADE_OUTPUT_MAX_BYTES,
 		});
+		const text = this.record(command, result, timeoutMs);
+		if (result.cancelled) throw new GradingStop("infra", "grading cancelled");
+		if (result.timedOut && !options.allowTimeout) {
+			throw new GradingStop("timeout", `\`${command}\` timed out after ${seconds(timeoutMs)} s`);
+		}
+		return { ...result, output: text };
+	}
+
+	/**
+	 * Adds a command's outcome to the records and the output; `run` does this for its commands, and
+	 * runners call it for the ones they ran elsewhere (a dependency install on the host). Returns
+	 * the output without escape codes.
+	 */
+	record(command: string, result: ExecResult, timeoutMs: number): string {
 		this.commands.push({ command, exitCode: result.exitCode, durationMs: result.durationMs });
 		const status = result.timedOut
 			? `timed out after ${seconds(timeoutMs)} s; process tree killed`
@@ -85,11 +115,7 @@ export class GradingSession {
 		const text = stripAnsi(result.output);
 		const body = text.endsWith("\n") || text === "" ? text : `${text}\n`;
 		this.parts.push(`$ ${command}\n${body}[${status}, ${seconds(result.durationMs)} s]\n`);
-		if (result.cancelled) throw new GradingStop("infra", "grading cancelled");
-		if (result.timedOut && !options.allowTimeout) {
-			throw new GradingStop("timeout", `\`${command}\` timed out after ${seconds(timeoutMs)} s`);
-		}
-		return { ...result, output: text };
+		return text;
 	}
 
 	/** Adds a line of explanation to the output (a fallback taken, a stale report removed). */
@@ -116,7 +142,7 @@ export class GradingSession {
 			{
 				cwd: this.workspace,
 				timeoutMs: Math.min(this.timeoutMs, 15_000),
-				env: { ...BASE_ENV, ...this.runnerEnv },
+				env: this.environment(),
 				...(this.signal ? { signal: this.signal } : {}),
 			},
 		);

@@ -514,7 +514,8 @@ export class Controller implements SteeringTarget {
 			bus: this.options.bus,
 			run,
 			exercise,
-			prompt: scope.suite.prompts[exercise.language] ?? FALLBACK_PROMPT,
+			prompt:
+				run.prompts?.tasks?.[exercise.language]?.text ?? scope.suite.prompts[exercise.language] ?? FALLBACK_PROMPT,
 			adapter: scope.adapter,
 			sandbox: scope.sandbox,
 			settings: run.settings as Settings,

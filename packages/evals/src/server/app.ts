@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { type AccessOptions, accessGuard } from "./access.js";
 import type { ServerDeps } from "./deps.js";
 import { errorResponse, notFound, toHttpError } from "./errors.js";
+import { compareRoutes } from "./routes/compare.js";
 import { exerciseRoutes } from "./routes/exercises.js";
 import { exportRoutes } from "./routes/export.js";
 import { observerRoutes } from "./routes/observer.js";
@@ -45,6 +46,7 @@ export function createApp(deps: ServerDeps, options: AppOptions) {
 	app.route("/api/runs", exportRoutes(deps));
 	app.route("/api/runs", observerRoutes(deps));
 	app.route("/api/tasks", taskRoutes(deps));
+	app.route("/api/compare", compareRoutes(deps));
 	app.route("/api/exercises", exerciseRoutes(deps));
 	app.all("/api/*", (c) => errorResponse(c, notFound(`No route for ${c.req.method} ${c.req.path}.`)));
 

@@ -1,7 +1,13 @@
 import type { Command } from "commander";
 import { runLine, table } from "../../report/format.js";
 import { mcpReportText } from "../../report/mcp-report.js";
-import { loadRunReport, loadRunReports, runReportJson, runReportText } from "../../report/run-report.js";
+import {
+	environmentText,
+	loadRunReport,
+	loadRunReports,
+	runReportJson,
+	runReportText,
+} from "../../report/run-report.js";
 import { RunBusyError, RunConfigError, RunStateError } from "../../run/errors.js";
 import { openContext } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -49,8 +55,9 @@ export function registerManage(program: Command): void {
 			"--mcp",
 			"also show how the run used its MCP servers: calls, latency, errors, sizes per server and per task",
 		)
+		.option("--env", "also show what the run was made with: agent-evals version, exercises' hash, toolchains, machine")
 		.option("--json", "print JSON")
-		.action(async (id: string, flags: { details?: boolean; mcp?: boolean; json?: boolean }) => {
+		.action(async (id: string, flags: { details?: boolean; mcp?: boolean; env?: boolean; json?: boolean }) => {
 			const ctx = await openContext();
 			try {
 				const report = await loadRunReport(ctx.store, runId(id), { details: flags.details });
@@ -58,8 +65,12 @@ export function registerManage(program: Command): void {
 				const mcp = flags.mcp ? await ctx.store.mcp.runView(report.run.id) : undefined;
 				process.stdout.write(
 					flags.json
-						? `${JSON.stringify({ ...runReportJson(report), run: report.run, ...(mcp ? { mcp } : {}) }, null, 2)}\n`
-						: `${runReportText(report)}\n${mcp ? `\n${mcpReportText(mcp)}\n` : ""}`,
+						? `${JSON.stringify({ ...runReportJson(report, { stats: true }), run: report.run, ...(mcp ? { mcp } : {}) }, null, 2)}\n`
+						: [
+								`${runReportText(report)}\n`,
+								mcp ? `\n${mcpReportText(mcp)}\n` : "",
+								flags.env ? `\nEnvironment\n\n${environmentText(report.run)}\n` : "",
+							].join(""),
 				);
 			} finally {
 				await ctx.close();
@@ -106,7 +117,10 @@ export function registerManage(program: Command): void {
 				if (flags.json) {
 					const [only] = reports;
 					printReport({
-						json: reports.length === 1 && only ? runReportJson(only) : { runs: reports.map(runReportJson) },
+						json:
+							reports.length === 1 && only
+								? runReportJson(only)
+								: { runs: reports.map((report) => runReportJson(report)) },
 					});
 				} else {
 					for (const report of reports) process.stdout.write(`${runReportText(report)}\n`);

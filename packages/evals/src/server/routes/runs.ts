@@ -2,6 +2,8 @@ import { runConfigSchema, runListQuerySchema } from "@agent-evals/types";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
+import { runStatsOf } from "../../report/run-stats.js";
+import { RunConfigError } from "../../run/errors.js";
 import { createRun, isRunConfigMistake } from "../../run/plan.js";
 import type { ServerDeps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
@@ -32,7 +34,10 @@ export function runRoutes(deps: ServerDeps) {
 				const config = c.req.valid("json");
 				const created = await createRun(store, { ...config, suite: config.suite ?? deps.defaultSuite }).catch(
 					(error: unknown) => {
-						if (isRunConfigMistake(error)) throw badRequest(error.message);
+						if (isRunConfigMistake(error)) {
+							const field = error instanceof RunConfigError ? error.field : undefined;
+							throw badRequest(error.message, field ? [{ path: field, message: error.message }] : undefined);
+						}
 						throw error;
 					},
 				);
@@ -51,7 +56,8 @@ export function runRoutes(deps: ServerDeps) {
 			const { id } = c.req.valid("param");
 			const detail = await store.runs.detail(id);
 			if (!detail) throw notFound(`There is no run ${id}.`);
-			return c.json(detail);
+			const { tasks } = await store.tasks.summaries(id);
+			return c.json({ ...detail, stats: runStatsOf(tasks) });
 		})
 		.get("/:id/mcp", valid("param", idParamSchema), async (c) => {
 			const { id } = c.req.valid("param");
