@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import type { CreateRunResponse } from "@agent-evals/types";
+import type { CreateRunResponse, ObserverView } from "@agent-evals/types";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunResponse, TaskDetail, TaskList } from "../src/api/types.js";
@@ -861,6 +861,104 @@ describe.skipIf(!hasChromium)(
 				expectNoConsoleErrors([/status of 400 \(Bad Request\) \(http:\/\/[^)]+\/api\/runs\)/]);
 			},
 			SLOW * 2,
+		);
+
+		it(
+			"takes observer options in the form, shows live findings with their evidence, and applies and dismisses recommendations",
+			async () => {
+				const page = await openPage();
+				await page.goto("/runs/new");
+				await page.waitForSelector(tid("new-run-form"));
+				await page.selectOption(tid("field-provider"), "oracle");
+				await page.locator("label.segment", { hasText: "Pick exercises" }).click();
+				await page.fill(tid("exercise-search"), "python roman");
+				await page.check(`${tid("exercise-option")}[value="python/roman-numerals"]`);
+				// A budget nobody watches would mislead: the form asks for a level first.
+				await page.fill(tid("field-budget"), "5");
+				await page.click(tid("submit-run"));
+				expect(await page.textContent(tid("field-error-observer"))).toBe(
+					"Choose an observer level: the budget and steering need the observer",
+				);
+				await page.selectOption(tid("field-observer-level"), "basic");
+				await page.click(tid("submit-run"));
+				await page.waitForURL(/\/runs\/\d+$/);
+				await waitForStatus(page, "completed");
+				const panel = page.locator(tid("observer-panel"));
+				await panel.waitFor();
+				expect(await panel.locator(tid("observer-mode")).textContent()).toMatch(
+					/^basic · monitor-only · insights store/,
+				);
+				expect(await panel.locator(tid("observer-budget-spent")).textContent()).toMatch(/ of \$5(\.00)? spent \(0%\)$/);
+				expect(await panel.locator(tid("observer-no-findings")).count()).toBe(1);
+
+				// Two tasks reading the same file again and again: a loop each, and a cancel_task for each.
+				const again = { toolCalls: [{ name: "read_file", input: { path: "roman_numerals.py" } }], delayMs: 300 };
+				const created = await api<CreateRunResponse>("/api/runs", {
+					method: "POST",
+					headers: { "Content-Type": "application/json" },
+					body: JSON.stringify({
+						model: "scripted",
+						exercises: ["python/roman-numerals"],
+						name: "e2e observer",
+						iterations: 2,
+						concurrency: 2,
+						settings: {
+							script: [
+								...Array.from({ length: 60 }, () => again),
+								{ toolCalls: [{ name: "attempt_completion", input: { result: "done" } }] },
+							],
+						},
+						observer: { level: "full", steering: "suggest", config: { intervalSeconds: 0.5 } },
+					}),
+				});
+				await page.goto(`/runs/${created.id}`);
+				const recommendations = page.locator(`${tid("observer-recommendation")}[data-status="pending"]`);
+				// Live: they arrive over the stream while the run is still running.
+				await expect.poll(() => recommendations.count(), { timeout: SLOW }).toBe(2);
+				expect(await page.getAttribute(`.title-row ${tid("run-status")}`, "data-status")).toBe("running");
+				const findings = page.locator(`${tid("observer-finding")}[data-detector="loop"]`);
+				expect(await findings.count()).toBe(2);
+				const finding = findings.first();
+				expect(await finding.locator(tid("finding-values")).textContent()).toMatch(
+					/^detected \d+ calls · expected 1 calls · threshold 5 calls$/,
+				);
+				await finding.locator(`${tid("finding-evidence")} > summary`).click();
+				expect(await finding.locator(tid("finding-evidence")).textContent()).toContain("read_file");
+				// The evidence links into the task drawer.
+				const taskLink = finding.locator(tid("finding-task")).first();
+				const taskId = await taskLink.getAttribute("data-task-id");
+				await taskLink.click();
+				await page.locator(tid("task-drawer")).waitFor();
+				expect(new URL(page.url()).searchParams.get("task")).toBe(taskId);
+				await page.keyboard.press("Escape");
+
+				const [first, second] = await Promise.all(
+					[0, 1].map((index) => recommendations.nth(index).getAttribute("data-recommendation-id")),
+				);
+				const byId = (id: string | null) =>
+					page.locator(`${tid("observer-recommendation")}[data-recommendation-id="${id}"]`);
+				await byId(first).locator(tid("recommendation-apply")).click();
+				await expect.poll(() => byId(first).getAttribute("data-status")).toBe("applied");
+				expect(await byId(first).locator(tid("recommendation-status")).textContent()).toBe("applied by human");
+				expect(await byId(first).locator(tid("recommendation-outcome")).textContent()).toMatch(
+					/^task \d+ cancelled \(was running\)/,
+				);
+				await byId(second).locator(tid("recommendation-dismiss")).click();
+				await expect.poll(() => byId(second).getAttribute("data-status")).toBe("ignored");
+				expect(await byId(second).locator(tid("recommendation-apply")).count()).toBe(0);
+
+				await waitForStatus(page, "completed");
+				// What the page shows is what the tables hold.
+				const view = await api<ObserverView>(`/api/runs/${created.id}/observer`);
+				expect(view.recommendations.map((r) => [String(r.id), r.status, r.appliedBy])).toEqual([
+					[first, "applied", "human"],
+					[second, "ignored", "human"],
+				]);
+				expect(view.session).toMatchObject({ status: "ended", appliedCount: 1 });
+				await page.screenshot({ path: path.join(shotsDir, "run-observer-1280x800-light.png"), fullPage: true });
+				expectNoConsoleErrors();
+			},
+			SLOW * 3,
 		);
 	},
 );
