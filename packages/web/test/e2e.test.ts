@@ -955,7 +955,17 @@ describe.skipIf(!hasChromium)(
 					[second, "ignored", "human"],
 				]);
 				expect(view.session).toMatchObject({ status: "ended", appliedCount: 1 });
+				await page.evaluate(() => window.scrollTo(0, 0));
 				await page.screenshot({ path: path.join(shotsDir, "run-observer-1280x800-light.png"), fullPage: true });
+				// Evidence is long monospace text: on a phone it wraps inside the panel, not past the screen.
+				const phone = await openPage({ width: 390, height: 844, colorScheme: "dark" });
+				await phone.goto(`/runs/${created.id}`);
+				await phone
+					.locator(`${tid("observer-finding")} ${tid("finding-evidence")} > summary`)
+					.first()
+					.click();
+				expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+				await phone.screenshot({ path: path.join(shotsDir, "run-observer-390x844-dark.png"), fullPage: true });
 				expectNoConsoleErrors();
 			},
 			SLOW * 3,
