@@ -932,9 +932,10 @@ describe.skipIf(!hasChromium)(
 				expect(new URL(page.url()).searchParams.get("task")).toBe(taskId);
 				await page.keyboard.press("Escape");
 
-				const [first, second] = await Promise.all(
+				const ids = await Promise.all(
 					[0, 1].map((index) => recommendations.nth(index).getAttribute("data-recommendation-id")),
 				);
+				const [first, second] = [ids[0] ?? null, ids[1] ?? null];
 				const byId = (id: string | null) =>
 					page.locator(`${tid("observer-recommendation")}[data-recommendation-id="${id}"]`);
 				await byId(first).locator(tid("recommendation-apply")).click();
@@ -966,6 +967,74 @@ describe.skipIf(!hasChromium)(
 					.click();
 				expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 				await phone.screenshot({ path: path.join(shotsDir, "run-observer-390x844-dark.png"), fullPage: true });
+				expectNoConsoleErrors();
+			},
+			SLOW * 3,
+		);
+
+		it(
+			"pauses a run at its budget from the Observer panel and resumes it with a larger one",
+			async () => {
+				// Each task costs $1 (a million input tokens at $1 per million): a $2.50 budget breaks on the third.
+				const solution = readFileSync(
+					path.join(repoRoot, "exercises", "python", "roman-numerals", ".meta", "solution", "roman_numerals.py"),
+					"utf8",
+				);
+				const solve = {
+					toolCalls: [{ name: "write_to_file", input: { path: "roman_numerals.py", content: solution } }],
+				};
+				const expensive = {
+					toolCalls: [{ name: "attempt_completion", input: { result: "done" } }],
+					usage: { inputTokens: 1_000_000, outputTokens: 0 },
+					delayMs: 800,
+				};
+				const created = await api<CreateRunResponse>("/api/runs", {
+					method: "POST",
+					headers: { "Content-Type": "application/json" },
+					body: JSON.stringify({
+						model: "scripted",
+						exercises: ["python/roman-numerals"],
+						name: "e2e budget",
+						iterations: 5,
+						concurrency: 1,
+						settings: { script: [solve, expensive], modelInfo: { inputPrice: 1, outputPrice: 0 } },
+						observer: { level: "basic", steering: "suggest", budgetUsd: 2.5, config: { intervalSeconds: 0.5 } },
+					}),
+				});
+				const page = await openPage();
+				await page.goto(`/runs/${created.id}`);
+				const pause = page.locator(`${tid("observer-recommendation")}[data-type="pause_run"][data-status="pending"]`);
+				await pause.waitFor({ timeout: SLOW });
+				expect(await page.getAttribute(tid("observer-budget"), "data-tone")).toBe("bad");
+				expect(await page.textContent(tid("observer-budget-projected"))).toMatch(/^ · projected \$\d+\.\d\d \(\$/);
+				await pause.locator(tid("recommendation-apply")).click();
+				await waitForStatus(page, "paused");
+				// Nothing lost: what ran keeps its verdict, the rest waits (the stopped attempt goes back to pending
+				// just after the run is marked paused).
+				await expect
+					.poll(
+						async () => {
+							const { tasks } = await api<TaskList>(`/api/runs/${created.id}/tasks`);
+							return [...new Set(tasks.map((task) => task.status))].sort();
+						},
+						{ timeout: SLOW },
+					)
+					.toEqual(["passed", "pending"]);
+
+				await page.fill(tid("resume-budget"), "0");
+				await page.click(tid("resume-run"));
+				await expect
+					.poll(() => page.locator(".toast").allTextContents())
+					.toEqual(expect.arrayContaining([expect.stringContaining("The new budget must be a number of USD above 0")]));
+				expect(await page.getAttribute(`.title-row ${tid("run-status")}`, "data-status")).toBe("paused");
+				await page.fill(tid("resume-budget"), "50");
+				await page.click(tid("resume-run"));
+				await waitForStatus(page, "completed");
+				const done = await api<TaskList>(`/api/runs/${created.id}/tasks`);
+				expect(done.tasks.map((task) => task.status)).toEqual(Array(5).fill("passed"));
+				await expect
+					.poll(async () => (await api<ObserverView>(`/api/runs/${created.id}/observer`)).session?.budgetUsd)
+					.toBe(50);
 				expectNoConsoleErrors();
 			},
 			SLOW * 3,

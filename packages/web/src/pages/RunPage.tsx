@@ -450,10 +450,26 @@ export function RunPage({ id }: { id: number }) {
 		void reloadTasks();
 	};
 
+	const [resumeBudget, setResumeBudget] = useState("");
 	const resume = async () => {
+		const text = resumeBudget.trim();
+		const budgetUsd = text === "" ? undefined : Number(text);
+		if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0)) {
+			notify("The new budget must be a number of USD above 0", "error");
+			return;
+		}
 		try {
-			await api.resumeRun(id);
-			notify(`Resuming run #${id}`, "info");
+			let { status } = await api.resumeRun(id, budgetUsd === undefined ? {} : { budgetUsd });
+			setResumeBudget("");
+			// The server starts it in the background; the live stream follows a run only once it has left `paused`.
+			for (let tries = 0; status === "paused" && tries < 50; tries++) {
+				await new Promise((resolve) => setTimeout(resolve, 200));
+				status = (await api.getRun(id)).run.status;
+			}
+			notify(
+				`Resuming run #${id}${budgetUsd === undefined ? "" : ` with a budget of ${formatCost(budgetUsd)}`}`,
+				"info",
+			);
 		} catch (error) {
 			notify(`Could not resume run #${id}: ${errorMessage(error)}`, "error");
 		}
@@ -535,6 +551,21 @@ export function RunPage({ id }: { id: number }) {
 					)}
 				</div>
 				<div className="page-actions">
+					{run.status === "paused" && typeof observerQ.data?.session?.budgetUsd === "number" && (
+						// A run paused at its budget would reach it again at once: a person may raise it here.
+						<input
+							type="number"
+							inputMode="decimal"
+							min={0}
+							step="any"
+							className="resume-budget"
+							value={resumeBudget}
+							placeholder={`budget ${formatCost(observerQ.data.session.budgetUsd)}`}
+							aria-label="New budget in USD (empty keeps the current one)"
+							onChange={(event) => setResumeBudget(event.target.value)}
+							data-testid="resume-budget"
+						/>
+					)}
 					{run.status === "paused" && (
 						<button
 							type="button"
