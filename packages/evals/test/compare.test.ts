@@ -108,11 +108,62 @@ describe("evals show: numbers with their uncertainty, and what the run was made 
 		expect(shown.stdout).toMatch(
 			/^pass rate 100\.0% \[95% CI 61\.0%, 100\.0%\] · pass@1 100\.0%, pass@2 100\.0%, .*pass@6 100\.0%$/m,
 		);
-		expect(shown.stdout).toMatch(/^exercises \(sha256\)\s+[0-9a-f]{64}$/m);
+		expect(shown.stdout).toMatch(/^exercises \(sha256\)\s+[0-9a-f]{64} \(1 exercise\)$/m);
 		expect(shown.stdout).toMatch(/^python\s+Python 3\.\d+/m);
 		expect(shown.stdout).toMatch(/^node\s+v\d+/m);
 		const json = await runCli(["show", String(oracle), "--json"], { home });
 		const report = JSON.parse(json.stdout) as { stats: { overall: { passAtK: Record<string, number> } } };
 		expect(Object.keys(report.stats.overall.passAtK)).toEqual(["1", "2", "3", "4", "5", "6"]);
 	}, 120_000);
+});
+
+describe("evals flaky", () => {
+	it("lists an exercise whose verdict flips for one model across runs, and nothing for steady models", async () => {
+		const right = path.join(home, "right.json");
+		await writeFile(
+			right,
+			JSON.stringify({
+				script: [
+					{
+						toolCalls: [
+							{ name: "write_to_file", input: { path: "adder.py", content: "def add(a, b):\n    return a + b\n" } },
+						],
+					},
+				],
+			}),
+		);
+		const fixed = await runCli(
+			[
+				"run",
+				"--json",
+				"--suite",
+				RUNNER_SUITE,
+				"-x",
+				"python/adder",
+				"-n",
+				"2",
+				"-m",
+				"scripted",
+				"--settings",
+				right,
+			],
+			{ home, timeoutMs: 240_000 },
+		);
+		expect(fixed.code, said(fixed)).toBe(0);
+		const fixedRun = runReportSchema.parse(JSON.parse(fixed.stdout)).runId;
+
+		const result = await runCli(["flaky", "--json"], { home });
+		expect(result.code, said(result)).toBe(0);
+		const reports = JSON.parse(result.stdout) as Array<{ model: string; runs: number[]; flaky: unknown[] }>;
+		expect(reports.find((r) => r.model === "oracle")).toEqual({ model: "oracle", runs: [oracle], flaky: [] });
+		expect(reports.find((r) => r.model === "scripted")).toEqual({
+			model: "scripted",
+			runs: [fixedRun, wrong],
+			flaky: [{ exercise: "python/adder", passed: 2, failed: 6, runs: [wrong, fixedRun] }],
+		});
+		const text = await runCli(["flaky", "-m", "scripted"], { home });
+		expect(text.stdout).toMatch(/^scripted\s+python\/adder\s+2\/8\s+#\d+ #\d+$/m);
+		const steady = await runCli(["flaky", "-m", "oracle"], { home });
+		expect(steady.stdout).toMatch(/^No exercise flips between pass and fail in oracle \(1 run\)\.$/m);
+	}, 300_000);
 });

@@ -236,7 +236,13 @@ describe("package managers the exercise declares", { timeout: 600_000 }, () => {
 			maxBuffer: 16 * 1024 * 1024,
 		});
 		const report = JSON.parse(stdout);
-		expect(report.summary).toEqual({ referencePass: 20, referenceFail: 0, stubPass: 0, stubFail: 20, skipped: 0 });
+		expect(report.summary).toMatchObject({
+			referencePass: 20,
+			referenceFail: 0,
+			stubPass: 0,
+			stubFail: 20,
+			skipped: 0,
+		});
 		expect(await installs(path.join(cacheRoot, "js"))).toEqual([
 			expect.objectContaining({ manager: "pnpm 9.15.2", outcome: "published" }),
 		]);
@@ -266,7 +272,8 @@ describe("the dependency cache stays the exercise's", { timeout: 600_000 }, () =
 				'require("node:fs").writeFileSync(require("node:path").join(toolCache, "x"), "x");',
 			].join("\n"),
 		);
-		const pass = await gradeExercise(ex, first, sandbox, { runner });
+		// Called directly, as graders are after the workspace was made the exercise's again.
+		const pass = await runner.grade(first, ex, sandbox);
 		expect(pass, pass.output).toMatchObject({ verdict: "passed", summary: "3 passed" });
 		expect(pass.output).toContain("the workspace's node_modules was replaced by the exercise's cached dependencies");
 		expect((await lstat(path.join(first, "node_modules", ".cache"))).isDirectory()).toBe(true);
@@ -299,22 +306,35 @@ describe("the dependency cache stays the exercise's", { timeout: 600_000 }, () =
 		]);
 	});
 
-	it("installs dependencies the agent changed in the workspace, not in the cache", async () => {
+	it("installs dependencies that differ from the exercise's in the workspace, never in the cache", async () => {
 		const cacheDir = await tempCache();
 		const runner = new JavaScriptRunner("javascript", { cacheDir });
 		const ex = await exercise("leap-years-npm");
+		const changeDependencies = async (ws: string) => {
+			const manifestFile = path.join(ws, "package.json");
+			const manifest = JSON.parse(await readFile(manifestFile, "utf8"));
+			manifest.dependencies = { ms: "^2.1.3" };
+			await writeFile(manifestFile, JSON.stringify(manifest));
+		};
+		// The runner on its own (its contract): other dependencies are installed in the workspace.
 		const ws = await workspace(ex, true);
-		const manifestFile = path.join(ws, "package.json");
-		const manifest = JSON.parse(await readFile(manifestFile, "utf8"));
-		manifest.dependencies = { ms: "^2.1.3" };
-		await writeFile(manifestFile, JSON.stringify(manifest));
-		const result = await gradeExercise(ex, ws, sandbox, { runner });
+		await changeDependencies(ws);
+		const result = await runner.grade(ws, ex, sandbox);
 		expect(result, result.output).toMatchObject({ verdict: "passed", summary: "3 passed" });
 		expect(result.output).toContain(
 			"dependencies installed in the workspace: they differ from the exercise's (package.json, lockfile or .npmrc changed)",
 		);
 		expect((await lstat(path.join(ws, "node_modules", "ms"))).isDirectory()).toBe(true);
 		expect(await installs(cacheDir)).toEqual([]);
+
+		// A task's grading: package.json is the exercise's configuration, so the agent's change is
+		// undone and the exercise's own dependency set, from the cache, is what the tests get.
+		const task = await workspace(ex, true);
+		await changeDependencies(task);
+		const graded = await gradeExercise(ex, task, sandbox, { runner });
+		expect(graded, graded.output).toMatchObject({ verdict: "passed", summary: "3 passed", restored: ["package.json"] });
+		await expect(lstat(path.join(task, "node_modules", "ms"))).rejects.toThrow();
+		expect((await installs(cacheDir)).map((line) => line.outcome)).toEqual(["published"]);
 	});
 });
 

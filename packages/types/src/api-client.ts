@@ -3,6 +3,7 @@
 // bundles this module and must not pull in the schema library.
 import type {
 	ApiIssue,
+	CompareResponse,
 	CreateRunResponse,
 	ExerciseListResponse,
 	HealthResponse,
@@ -99,6 +100,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
 		listRuns: (query: RunListParams = {}) => json<RunListResponse>("GET", `/api/runs${toQueryString({ ...query })}`),
 		getRun: (id: number) => json<RunDetailResponse>("GET", `/api/runs/${id}`),
 		runMcp: (id: number) => json<RunMcpResponse>("GET", `/api/runs/${id}/mcp`),
+		/** Every later run against the first, paired over the exercises both ran. */
+		compare: (runIds: readonly number[]) => json<CompareResponse>("GET", `/api/compare?runs=${runIds.join(",")}`),
 		createRun: (body: RunConfigInput) => json<CreateRunResponse>("POST", "/api/runs", body),
 		deleteRun: (id: number) => json<void>("DELETE", `/api/runs/${id}`),
 		cancelRun: (id: number) => json<RunCancelResponse>("POST", `/api/runs/${id}/cancel`),

@@ -85,6 +85,8 @@ export const runSummarySchema = z.object({
 	passRate: z.number().nullable(),
 	/** 95 % Wilson interval of `passRate` over the decided tasks; null before the first verdict. */
 	passRateInterval: z.object({ low: z.number(), high: z.number() }).nullable(),
+	/** With several tries per task: the pass rate at the first try (pass@try1); null otherwise. */
+	passRateFirstTry: z.number().nullable(),
 	tokensIn: z.number(),
 	tokensOut: z.number(),
 	/** USD. */
@@ -98,11 +100,23 @@ export type RunSummary = z.infer<typeof runSummarySchema>;
 export const runListResponseSchema = z.object({ runs: z.array(runSummarySchema), total: count });
 export type RunListResponse = z.infer<typeof runListResponseSchema>;
 
+/** A prompt as the run stored it: the text, and its sha256 to tell runs apart at a glance. */
+export const storedPromptSchema = z.object({ text: z.string(), sha256: z.string() });
+
+/** What a run told the agent besides the suite's own prompts. */
+export const runPromptsSchema = z.object({
+	system: storedPromptSchema.optional(),
+	tasks: z.record(z.string(), storedPromptSchema).optional(),
+});
+export type RunPrompts = z.infer<typeof runPromptsSchema>;
+
 /** What a run was made with (reproducibility): code, exercises, toolchains, machine. */
 export const runEnvironmentSchema = z.object({
 	agentEvals: z.object({ version: z.string(), gitRevision: z.string().nullable() }),
 	/** sha256 of the selected exercises' files. */
 	suiteHash: z.string(),
+	/** sha256 of each selected exercise's files, by language/exercise. */
+	exerciseHashes: z.record(z.string(), z.string()),
 	/** Version line of each toolchain, null when not found. */
 	toolchains: z.record(z.string(), z.string().nullable()),
 	machine: z.object({ os: z.string(), arch: z.string(), cpus: z.number(), memoryGb: z.number(), node: z.string() }),
@@ -128,6 +142,9 @@ export const runDetailSchema = runSummarySchema.extend({
 	group: z.array(z.number().int()),
 	/** Null for runs made before it was recorded. */
 	environment: runEnvironmentSchema.nullable(),
+	/** Tries per task. */
+	tries: z.number().int(),
+	prompts: runPromptsSchema.nullable(),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 
@@ -152,6 +169,11 @@ const passRateSummarySchema = z.object({
 export const runStatsSchema = z.object({
 	overall: passRateSummarySchema,
 	byLanguage: z.record(z.string(), passRateSummarySchema),
+	/**
+	 * With several tries per task: the pass rate after try 1, 2, … (`[pass@try1, pass@try2]`),
+	 * over the decided tasks. Empty when every task had one try.
+	 */
+	passRateByTry: z.array(z.number()),
 });
 export type RunStatsView = z.infer<typeof runStatsSchema>;
 
@@ -217,6 +239,27 @@ export type RunListQuery = z.output<typeof runListQuerySchema>;
 
 // ----------------------------------------------------------------------------------------- tasks
 
+/** Tokens and cost by model (`provider:model`): a task that moved to a fallback model shows both. */
+export const modelUsageSchema = z.record(
+	z.string(),
+	z.object({ requests: count, tokensIn: z.number(), tokensOut: z.number(), cost: z.number() }),
+);
+export type ModelUsage = z.infer<typeof modelUsageSchema>;
+
+/** One try of a task: the verdict after it, and what it cost. */
+export const taskTrySchema = z.object({
+	try: z.number().int().positive(),
+	passed: z.boolean(),
+	failureKind: failureKindSchema.nullable(),
+	summary: z.string(),
+	agentMs: z.number(),
+	gradeMs: z.number(),
+	tokensIn: z.number(),
+	tokensOut: z.number(),
+	cost: z.number(),
+});
+export type TaskTry = z.infer<typeof taskTrySchema>;
+
 export const taskSummarySchema = z.object({
 	id: z.number().int(),
 	runId: z.number().int(),
@@ -250,6 +293,12 @@ export const taskSummarySchema = z.object({
 	turns: count,
 	/** MCP tool and resource calls it made. */
 	mcpCallCount: count,
+	/** The try the tests first passed at (1 = without feedback); null when they never did. */
+	passedAtTry: z.number().int().nullable(),
+	/** Each try's verdict, time and cost (one entry unless the run gives more tries). */
+	tries: z.array(taskTrySchema),
+	/** Tokens and cost by model, when the agent says which model each request went to. */
+	modelUsage: modelUsageSchema,
 });
 export type TaskSummary = z.infer<typeof taskSummarySchema>;
 
@@ -423,8 +472,6 @@ export const exportQuerySchema = z.object({ format: z.enum(exportFormats).defaul
 /** The JSON of `evals run --json` and of `GET /api/runs/:id/export?format=json`. */
 export const runReportSchema = z.object({
 	runId: z.number().int(),
-	/** Pass rate with its 95 % interval, pass@k, standard error; overall and per language. */
-	stats: runStatsSchema.optional(),
 	passed: count,
 	failed: count,
 	total: count,
@@ -441,6 +488,8 @@ export const runReportSchema = z.object({
 			cost: z.number(),
 		}),
 	),
+	/** Pass rate with its 95 % interval, pass@k, standard error; in `show --json` and the export, not `run --json`. */
+	stats: runStatsSchema.optional(),
 });
 export type RunReport = z.infer<typeof runReportSchema>;
 

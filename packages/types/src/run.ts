@@ -57,6 +57,14 @@ export const runConfigSchema = z
 		name: z.string().trim().max(200).optional(),
 		description: z.string().max(5000).optional(),
 		mcp: runMcpSchema.optional(),
+		/** Extra instructions appended to the agent's system prompt (Roo Code: its custom instructions). */
+		systemPrompt: z.string().trim().min(1).max(100_000).optional(),
+		/** Task prompts by language, replacing the suite's prompts/<language>.md. */
+		prompts: z.partialRecord(languageSchema, z.string().trim().min(1).max(100_000)).optional(),
+		/** Tries per task: when the tests fail after the agent finished, it gets their output and tries again. */
+		tries: between(runLimits.tries).default(runDefaults.tries),
+		/** `provider:model` the agent continues with when the model fails in a way retries do not fix. */
+		fallbackModel: z.string().trim().min(1).optional(),
 		/**
 		 * Where the run's OpenTelemetry spans go (see otelModes); absent: $EVALS_OTEL, else off.
 		 * Endpoint and headers come from the OTEL_EXPORTER_OTLP_* variables of the process that

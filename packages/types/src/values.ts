@@ -41,6 +41,8 @@ export const runDefaults = {
 	/** Seconds per grading command. */
 	commandTimeoutSeconds: 120,
 	iterations: 1,
+	/** Tries per task: a second one gets the failing test output. */
+	tries: 1,
 } as const;
 
 /** Bounds of the run options, checked by the CLI, the API schema and the New run form alike. */
@@ -49,6 +51,7 @@ export const runLimits = {
 	timeoutMinutes: { max: 24 * 60 },
 	commandTimeoutSeconds: { min: 1, max: 3600 },
 	iterations: { min: 1, max: 100 },
+	tries: { min: 1, max: 3 },
 } as const;
 
 /**

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -422,7 +422,7 @@ describe.skipIf(!hasChromium)(
 		it(
 			"shows a failed task's transcript, test output, diff and tool errors in the drawer",
 			async () => {
-				// The form offers no agent settings, so the scripted model's script goes in through the API.
+				// A script is long to type into the settings editor, so it goes in through the API.
 				const script = [
 					{ text: "Reading the file first.", toolCalls: [{ name: "read_file", input: { path: "does_not_exist.py" } }] },
 					{
@@ -562,6 +562,12 @@ describe.skipIf(!hasChromium)(
 				expect(await roman.locator(`${tid("compare-cell")}[data-change="regressed"]`).count()).toBe(1);
 				const luhn = page.locator(tid("compare-row"), { hasText: "luhn" });
 				expect(await luhn.locator(tid("compare-cell")).nth(1).getAttribute("data-outcome")).toBe("missing");
+				// The statistics over the one exercise both ran: one flip cannot decide anything.
+				const card = page.locator(`${tid("comparison")}[data-run="${failedRunId}"]`);
+				await card.waitFor();
+				expect(await card.locator(tid("verdict")).textContent()).toMatch(/Too small to tell: -100\.0 pp/);
+				expect(await card.locator(tid("pass-rate-difference")).textContent()).toBe("-100.0 pp [-100.0, -100.0]");
+				expect(await card.locator(tid("flips")).textContent()).toContain("Broke: python/roman-numerals");
 
 				await page.click('a.nav-link:has-text("Leaderboard")');
 				await page.waitForURL(/\/leaderboard$/);
@@ -658,6 +664,7 @@ describe.skipIf(!hasChromium)(
 					open: async (page) => {
 						await page.goto(`/compare?runs=${oracleRunId},${failedRunId}`);
 						await page.waitForSelector(tid("compare-table"));
+						await page.waitForSelector(tid("significance"));
 					},
 				},
 				{
@@ -770,6 +777,88 @@ describe.skipIf(!hasChromium)(
 				expect(await page.textContent(tid("run-arm"))).toMatch(/baseline \(no MCP\)/);
 				expect(await page.locator(tid("view-mcp")).count()).toBe(0);
 				expectNoConsoleErrors();
+			},
+			SLOW * 2,
+		);
+
+		it(
+			"takes settings, a system prompt, a task prompt and tries in the form, puts the server's message on the setting, and shows pass@try",
+			async () => {
+				const page = await openPage();
+				await page.goto("/runs/new");
+				await page.waitForSelector(tid("new-run-form"));
+				await page.selectOption(tid("field-provider"), "oracle");
+				await page.locator("label.segment", { hasText: "Pick exercises" }).click();
+				await page.fill(tid("exercise-search"), "python roman");
+				await page.check(`${tid("exercise-option")}[value="python/roman-numerals"]`);
+				await page.fill(tid("field-settings"), "{ not json");
+				await page.click(tid("submit-run"));
+				expect(await page.textContent(tid("field-error-settings"))).toMatch(/^Not valid JSON/);
+				// The key is checked by the server; its message lands on the field it is about.
+				await page.fill(tid("field-settings"), '{"modelTemprature": 0}');
+				await page.click(tid("submit-run"));
+				await expect
+					.poll(() => page.textContent(tid("field-error-settings")))
+					.toBe(
+						'Unknown setting "modelTemprature" (did you mean "modelTemperature"?). Settings use Roo Code\'s key names.',
+					);
+				expect(new URL(page.url()).pathname).toBe("/runs/new");
+
+				await page.fill(tid("field-settings"), '{"modelTemperature": 0}');
+				await page.fill(tid("field-tries"), "2");
+				await page.fill(tid("field-system-prompt"), "Prefer small functions.");
+				await page.click(`${tid("task-prompts")} > summary`);
+				await page.fill(tid("field-prompt-python"), "Implement roman_numerals.py; keep the tests as they are.");
+				await page.click(tid("submit-run"));
+				await page.waitForURL(/\/runs\/\d+$/);
+				await waitForStatus(page, "completed");
+				const options = page.locator(tid("run-options"));
+				await options.locator("summary").click();
+				const text = await options.textContent();
+				expect(text).toContain("modelTemperature0");
+				expect(text).toContain("tries2");
+				expect(text).toMatch(/system prompt23 characters, sha256 [0-9a-f]{12}/);
+				expect(text).toMatch(/python prompt\d+ characters, sha256 [0-9a-f]{12}/);
+
+				// A scripted first try that fails and a second that passes: the page says pass@try1 and pass@try2.
+				const solution = readFileSync(
+					path.join(repoRoot, "exercises", "python", "roman-numerals", ".meta", "solution", "roman_numerals.py"),
+					"utf8",
+				);
+				const write = (content: string) => ({
+					toolCalls: [{ name: "write_to_file", input: { path: "roman_numerals.py", content } }],
+				});
+				const done = { toolCalls: [{ name: "attempt_completion", input: { result: "done" } }] };
+				const created = await api<CreateRunResponse>("/api/runs", {
+					method: "POST",
+					headers: { "Content-Type": "application/json" },
+					body: JSON.stringify({
+						model: "scripted",
+						exercises: ["python/roman-numerals"],
+						name: "e2e tries",
+						tries: 2,
+						settings: {
+							script: [
+								write('def to_roman(number):\n    return ""\n\n\ndef from_roman(numeral):\n    return 0\n'),
+								done,
+								write(solution),
+								done,
+							],
+						},
+					}),
+				});
+				await page.goto(`/runs/${created.id}`);
+				await waitForStatus(page, "completed");
+				expect(await page.textContent(tid("stat-passed"))).toBe("1");
+				expect(await page.textContent(tid("pass-at-try"))).toBe("pass@try1 0% · pass@try2 100%");
+				// The leaderboard scores the last try and says the first.
+				await page.goto("/leaderboard");
+				await page.check(tid("leaderboard-reference"));
+				const row = page.locator(`${tid("leaderboard-row")}[data-run-id="${created.id}"]`);
+				await row.waitFor();
+				expect(await row.locator(tid("pass-rate-first-try")).textContent()).toBe("try 1: 0%");
+				// The 400 asked for on purpose; Chromium logs each failed request as an error.
+				expectNoConsoleErrors([/status of 400 \(Bad Request\) \(http:\/\/[^)]+\/api\/runs\)/]);
 			},
 			SLOW * 2,
 		);

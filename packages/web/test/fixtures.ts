@@ -30,6 +30,9 @@ export function task(overrides: Partial<TaskSummary> = {}): TaskSummary {
 		traceId: null,
 		turns: 0,
 		mcpCallCount: 0,
+		passedAtTry: null,
+		tries: [],
+		modelUsage: {},
 		...overrides,
 	};
 }
@@ -62,6 +65,7 @@ export function run(overrides: Partial<RunSummary> = {}): RunSummary {
 		cancelled: 0,
 		passRate: null,
 		passRateInterval: null,
+		passRateFirstTry: null,
 		tokensIn: 0,
 		tokensOut: 0,
 		cost: 0,

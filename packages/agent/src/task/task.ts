@@ -31,6 +31,11 @@ export interface TaskOptions {
 	storageRoot: string;
 	settings: Settings;
 	model: ResolvedModel;
+	/**
+	 * Continues the task when the model fails in a way retries do not fix (retries exhausted, an
+	 * error that is not retried such as a rejected key). Used once: a failing fallback ends the task.
+	 */
+	fallback?: ResolvedModel;
 	tools: ToolDefinition[];
 	/** Extra system prompt sections (the MCP servers and their tools). */
 	promptSections?: string[];
@@ -107,12 +112,15 @@ export class Task {
 	private metadata: TaskMetadata;
 	private finished: Promise<TaskStatus> | undefined;
 	private readonly spans: TaskSpans;
+	/** The model requests go to: the primary until it fails for good, then the fallback. */
+	private model: ResolvedModel;
 
 	private constructor(
 		options: TaskOptions,
 		state: { metadata: TaskMetadata; history: ModelMessage[]; ui: ClineMessage[] },
 	) {
 		this.options = options;
+		this.model = state.metadata.onFallback && options.fallback ? options.fallback : options.model;
 		this.taskId = state.metadata.taskId;
 		this.metadata = state.metadata;
 		this.limits = { ...limitsFrom(options.settings), ...options.limits };
@@ -340,7 +348,26 @@ export class Task {
 	}
 
 	private async callModel(): Promise<ModelTurn> {
-		const { model } = this.options;
+		try {
+			return await this.requestTurn();
+		} catch (error) {
+			const fallback = this.options.fallback;
+			if (!fallback || this.model === fallback || this.abort.signal.aborted) throw error;
+			// The same request again on the fallback, said in the transcript; its api_req_started
+			// names the fallback, so the runner keeps each model's tokens and cost apart.
+			this.ui.say(
+				"api_req_retried",
+				`The model ${this.model.providerId}:${this.model.modelId} failed (${describe(error)}); continuing with the fallback model ${fallback.providerId}:${fallback.modelId}.`,
+			);
+			this.options.log.log("warn", `task ${this.taskId}: switching to the fallback model after: ${describe(error)}`);
+			this.model = fallback;
+			this.metadata.onFallback = true;
+			return this.requestTurn();
+		}
+	}
+
+	private async requestTurn(): Promise<ModelTurn> {
+		const { model } = this;
 		const budget = model.info.contextWindow - Math.min(model.info.maxTokens, model.info.contextWindow / 4);
 		const trimmed = trimToFit(this.history, budget, this.fixedPromptText);
 		if (trimmed.removed > 0) {
@@ -381,7 +408,7 @@ export class Task {
 
 	/** One model call, streamed into partial UI messages. Errors propagate for retry. */
 	private async streamTurn(): Promise<ModelTurn> {
-		const { model } = this.options;
+		const { model } = this;
 		const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.limits.apiRequestTimeoutMs)]);
 		const result = streamText({
 			model: model.model,

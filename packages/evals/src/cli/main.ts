@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { DatabaseOpenError } from "../db/client.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerExercises } from "./commands/exercises.js";
+import { registerFlaky } from "./commands/flaky.js";
 import { registerManage } from "./commands/manage.js";
 import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
@@ -18,6 +19,7 @@ const program = new Command()
 registerRun(program);
 registerManage(program);
 registerCompare(program);
+registerFlaky(program);
 registerExercises(program);
 registerServe(program);
 for (const command of program.commands) {

@@ -82,8 +82,11 @@ export async function runOnServer(server: RemoteServer, config: RunConfig, optio
 			}
 		},
 	);
-	if (options.json) printReport({ json: await api.reportJson(runId) });
-	else printReport({ text: await api.reportText(runId), runId, dashboard: server.url });
+	if (options.json) {
+		// The export carries the statistics too; `run --json` keeps its contract.
+		const { stats: _, ...report } = await api.reportJson(runId);
+		printReport({ json: report });
+	} else printReport({ text: await api.reportText(runId), runId, dashboard: server.url });
 	process.exitCode = status === "completed" ? 0 : 1;
 }
 

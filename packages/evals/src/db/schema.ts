@@ -1,13 +1,16 @@
 import {
 	type FailureKind,
 	failureKinds,
+	type ModelUsage,
 	type OtelMode,
 	type RunEnvironment,
+	type RunPrompts,
 	type RunStatus,
 	runDefaults,
 	runStatuses,
 	type TaskEvent,
 	type TaskStatus,
+	type TaskTry,
 	type ToolUsage,
 	taskStatuses,
 } from "@agent-evals/types";
@@ -65,6 +68,8 @@ export const taskMetrics = pgTable("task_metrics", {
 	/** Milliseconds: agent time for a task, wall time for a run. */
 	duration: integer("duration").notNull().default(0),
 	toolUsage: jsonb("tool_usage").$type<ToolUsage>().notNull().default({}),
+	/** Tokens and cost by `provider:model` (a task that moved to its fallback model has two). */
+	modelUsage: jsonb("model_usage").$type<ModelUsage>().notNull().default({}),
 	createdAt: createdAt(),
 });
 
@@ -109,6 +114,10 @@ export const runs = pgTable(
 		/** Limit of each grading command, seconds. */
 		commandTimeout: integer("command_timeout").notNull().default(runDefaults.commandTimeoutSeconds),
 		iterations: integer("iterations").notNull().default(runDefaults.iterations),
+		/** Tries per task (a failed try is followed by one with the test output). */
+		tries: integer("tries").notNull().default(runDefaults.tries),
+		/** What the agent was told besides the suite: extra system instructions, task prompts by language. */
+		prompts: jsonb("prompts").$type<RunPrompts>(),
 		status: text("status").$type<RunStatus>().notNull().default("pending"),
 		passed: integer("passed").notNull().default(0),
 		failed: integer("failed").notNull().default(0),
@@ -162,6 +171,8 @@ export const tasks = pgTable(
 		traceId: text("trace_id"),
 		/** Model requests the agent made (its `api_req_started` messages): the task's steps. */
 		turns: integer("turns").notNull().default(0),
+		/** Each try's verdict, time and cost, in order (one unless the run gives more tries). */
+		tries: jsonb("tries").$type<TaskTry[]>().notNull().default([]),
 		startedAt: at("started_at"),
 		finishedAt: at("finished_at"),
 		createdAt: createdAt(),

@@ -1,5 +1,6 @@
 import type { RunDetail, RunReport, RunStatsView, RunSummary, TaskSummary } from "@agent-evals/types";
 import { finishedTaskStatuses } from "@agent-evals/types";
+import { runOptionEntries } from "@agent-evals/types/run-options";
 import type { Store } from "../db/store.js";
 import { percent, seconds, table, taskLabel, taskVerdict, usd } from "./format.js";
 import { runStatsOf } from "./run-stats.js";
@@ -41,11 +42,13 @@ export async function loadRunReports(store: Store, runs: Array<{ id: number }>):
 	return reports;
 }
 
-/** The JSON of `evals run --json`, `evals show --json` and the `json` export. */
-export function runReportJson({ run, tasks }: RunReportData): RunReport {
+/**
+ * The JSON of `evals run --json`, `evals show --json` and the `json` export. `run --json` is a
+ * contract scripts parse key by key, so the statistics are only added where asked for (show, export).
+ */
+export function runReportJson({ run, tasks }: RunReportData, options: { stats?: boolean } = {}): RunReport {
 	return {
 		runId: run.id,
-		stats: runStatsOf(tasks),
 		passed: tasks.filter((task) => task.passed === true).length,
 		failed: tasks.filter((task) => task.passed === false).length,
 		total: tasks.length,
@@ -60,6 +63,7 @@ export function runReportJson({ run, tasks }: RunReportData): RunReport {
 			tokensOut: task.tokensOut,
 			cost: task.cost,
 		})),
+		...(options.stats ? { stats: runStatsOf(tasks) } : {}),
 	};
 }
 
@@ -81,6 +85,7 @@ export function runReportText({ run, tasks, testOutput }: RunReportData): string
 		`${run.passed} passed, ${run.failed} failed of ${run.total} (${percent(run.passed, run.failed)}) · cost ${usd(run.cost)} · wall time ${seconds(run.finishedAt ? run.durationMs : null)}`,
 	];
 	lines.push(...statsLines(runStatsOf(tasks)));
+	if ("settings" in run) lines.push(...runOptionsLines(run));
 	const notes = "notes" in run ? run.notes : [];
 	if (notes.length > 0)
 		lines.push("", "Notes (problems of the platform, not of the agent):", ...notes.map((note) => `- ${note}`));
@@ -97,6 +102,18 @@ export function runReportText({ run, tasks, testOutput }: RunReportData): string
 	return lines.join("\n");
 }
 
+/** What the run changed from the defaults, under the numbers. */
+function runOptionsLines(run: RunDetail): string[] {
+	const entries = runOptionEntries(run);
+	if (entries.length === 0) return [];
+	return [
+		"",
+		"Run options (changed from the defaults):",
+		...entries.map(({ label, value }) => `  ${label} = ${value}`),
+	];
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const pct = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 
 /**
@@ -123,6 +140,9 @@ export function statsLines(stats: RunStatsView): string[] {
 		return parts.join(" · ");
 	};
 	const lines = [line("pass rate", overall)];
+	if (stats.passRateByTry.length > 0) {
+		lines.push(stats.passRateByTry.map((rate, i) => `pass@try${i + 1} ${pct(rate)}`).join(" · "));
+	}
 	const languages = Object.entries(stats.byLanguage);
 	if (languages.length > 1) for (const [language, summary] of languages) lines.push(`  ${line(language, summary)}`);
 	return lines;
@@ -137,7 +157,10 @@ export function environmentText(run: RunSummary | RunDetail): string {
 			"agent-evals",
 			`${environment.agentEvals.version}${environment.agentEvals.gitRevision ? ` (${environment.agentEvals.gitRevision})` : ""}`,
 		],
-		["exercises (sha256)", environment.suiteHash],
+		[
+			"exercises (sha256)",
+			`${environment.suiteHash} (${plural(Object.keys(environment.exerciseHashes).length, "exercise")})`,
+		],
 		...Object.entries(environment.toolchains).map(([name, version]) => [name, version ?? "not found"]),
 		[
 			"machine",

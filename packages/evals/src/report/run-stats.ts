@@ -23,7 +23,21 @@ export function taskResults(tasks: readonly TaskSummary[]): TaskResult[] {
 		}));
 }
 
-/** Pass rate with its interval, pass@k and standard error, overall and per language. */
+/** Pass rate with its interval, pass@k and standard error, overall and per language, and by try. */
 export function runStatsOf(tasks: readonly TaskSummary[]): RunStatsView {
-	return runStats(taskResults(tasks));
+	return { ...runStats(taskResults(tasks)), passRateByTry: passRateByTry(tasks) };
+}
+
+/**
+ * Aider's pass_rate_1, pass_rate_2…: the share of decided tasks whose tests passed by try k.
+ * Empty when no task had more than one try.
+ */
+export function passRateByTry(tasks: readonly TaskSummary[]): number[] {
+	const decided = tasks.filter((task) => task.status === "passed" || task.status === "failed");
+	const most = Math.max(0, ...decided.map((task) => task.tries.length));
+	if (most < 2 || decided.length === 0) return [];
+	return Array.from(
+		{ length: most },
+		(_, k) => decided.filter((task) => task.passedAtTry !== null && task.passedAtTry <= k + 1).length / decided.length,
+	);
 }

@@ -282,7 +282,8 @@ export class Controller {
 			bus: this.options.bus,
 			run,
 			exercise,
-			prompt: scope.suite.prompts[exercise.language] ?? FALLBACK_PROMPT,
+			prompt:
+				run.prompts?.tasks?.[exercise.language]?.text ?? scope.suite.prompts[exercise.language] ?? FALLBACK_PROMPT,
 			adapter: scope.adapter,
 			sandbox: scope.sandbox,
 			settings: run.settings as Settings,

@@ -33,14 +33,26 @@ const TOOLCHAINS: Record<string, [string, string[]]> = {
 let toolchains: Promise<Record<string, string | null>> | undefined;
 let build: Promise<{ version: string; gitRevision: string | null }> | undefined;
 
-/** The record for a run of these exercises; toolchain and build facts are probed once per process. */
-export async function describeEnvironment(exercises: readonly Exercise[]): Promise<RunEnvironment> {
+/**
+ * Starts probing the toolchains and the build (about half a second of child processes) so the
+ * probes overlap with opening the store; describeEnvironment then finds them done.
+ */
+export function probeEnvironment() {
 	toolchains ??= probeToolchains();
 	build ??= probeBuild();
-	const [found, agentEvals, suiteHash] = await Promise.all([toolchains, build, contentHash(exercises)]);
+	return { toolchains, build };
+}
+
+/** The record for a run of these exercises; toolchain and build facts are probed once per process. */
+export async function describeEnvironment(exercises: readonly Exercise[]): Promise<RunEnvironment> {
+	const probes = probeEnvironment();
+	const [found, agentEvals, hashes] = await Promise.all([probes.toolchains, probes.build, exerciseHashes(exercises)]);
+	const suite = createHash("sha256");
+	for (const [key, hash] of Object.entries(hashes)) suite.update(`${key}\0${hash}\0`);
 	return {
 		agentEvals,
-		suiteHash,
+		suiteHash: suite.digest("hex"),
+		exerciseHashes: hashes,
 		toolchains: found,
 		machine: {
 			os: `${platform()} ${release()}`,
@@ -53,21 +65,22 @@ export async function describeEnvironment(exercises: readonly Exercise[]): Promi
 }
 
 /**
- * sha256 over every file of the exercises (their relative path and bytes, in a fixed order): the
- * same hash means the same tests, stubs and references.
+ * sha256 over each exercise's files (relative path and bytes, in a fixed order), by
+ * language/exercise: the same hash means the same tests, stubs and references.
  */
-export async function contentHash(exercises: readonly Exercise[]): Promise<string> {
-	const hash = createHash("sha256");
+export async function exerciseHashes(exercises: readonly Exercise[]): Promise<Record<string, string>> {
 	const sorted = [...exercises].sort((a, b) => `${a.language}/${a.name}`.localeCompare(`${b.language}/${b.name}`));
+	const hashes: Record<string, string> = {};
 	for (const exercise of sorted) {
-		const files = (await listFiles(exercise.dir, { includeHidden: true })).sort();
-		for (const file of files) {
-			hash.update(`${exercise.language}/${exercise.name}/${file}\0`);
+		const hash = createHash("sha256");
+		for (const file of (await listFiles(exercise.dir, { includeHidden: true })).sort()) {
+			hash.update(`${file}\0`);
 			hash.update(await readFile(path.join(exercise.dir, file)));
 			hash.update("\0");
 		}
+		hashes[`${exercise.language}/${exercise.name}`] = hash.digest("hex");
 	}
-	return hash.digest("hex");
+	return hashes;
 }
 
 async function probeToolchains(): Promise<Record<string, string | null>> {
@@ -101,11 +114,17 @@ function firstLine(command: string, args: string[]): Promise<string | null> {
 	});
 }
 
-/** What differs between two runs' records that can change results: suite content and toolchains. */
+/**
+ * What differs between two runs' records that can change results: the content of the exercises
+ * both ran, the toolchains, agent-evals itself.
+ */
 export function environmentDifferences(a: RunEnvironment | null, b: RunEnvironment | null): string[] {
 	if (!a || !b) return a === b ? [] : ["one run has no environment record (made before agent-evals recorded it)"];
 	const differences: string[] = [];
-	if (a.suiteHash !== b.suiteHash) differences.push("the exercises differ (suite content hash)");
+	const changed = Object.keys(a.exerciseHashes).filter(
+		(key) => key in b.exerciseHashes && a.exerciseHashes[key] !== b.exerciseHashes[key],
+	);
+	if (changed.length > 0) differences.push(`the exercises changed between the runs: ${changed.join(", ")}`);
 	for (const name of new Set([...Object.keys(a.toolchains), ...Object.keys(b.toolchains)])) {
 		const [left, right] = [a.toolchains[name] ?? null, b.toolchains[name] ?? null];
 		if (left !== right) differences.push(`${name}: ${left ?? "not found"} vs ${right ?? "not found"}`);

@@ -1,9 +1,13 @@
+import { createHash } from "node:crypto";
 import {
 	isSecretSettingKey,
+	offlineSettingsSchema,
 	type RunConfig,
+	type RunPrompts,
 	redactSettings,
 	type Settings,
 	secretSettingEnv,
+	settingsSchema,
 } from "@agent-evals/types";
 import type { Run, Task } from "../db/schema.js";
 import type { Store } from "../db/store.js";
@@ -13,11 +17,12 @@ import { type Exercise, type Language, type Suite, SuiteLoadError, UnknownExerci
 import { maskRunMcpServers, type ResolvedRunMcp, rememberRunMcpServers, resolveRunMcp } from "../mcp/run-servers.js";
 import { AUTO_SANDBOX, chooseSandbox, type SandboxChoice, SandboxChoiceError } from "../sandbox/choose.js";
 import { getSandbox } from "../sandbox/registry.js";
+import { closestMatch } from "../suggest.js";
 import { otelModeFor, traceExportFor } from "../telemetry/config.js";
 import { getAgentAdapter } from "./agents/registry.js";
 import { bundledSuitePath } from "./defaults.js";
 import { describeEnvironment } from "./environment.js";
-import { RunConfigError } from "./errors.js";
+import { describe, RunConfigError } from "./errors.js";
 import { modelPricing, parseModelSpec } from "./model-spec.js";
 
 export interface PlannedRun {
@@ -35,21 +40,51 @@ export interface PlannedRun {
  * ones we know. The CLI and the API make them before touching the store.
  */
 export function checkRunConfig(
-	config: Pick<RunConfig, "model" | "agent" | "sandbox" | "mcp" | "otel" | "settings">,
+	config: Pick<RunConfig, "model" | "agent" | "sandbox" | "mcp" | "otel" | "settings" | "fallbackModel">,
 ): void {
 	for (const key of Object.keys(config.settings ?? {})) {
-		if (isSecretSettingKey(key)) throw new RunConfigError(secretRefusal(key));
+		const problem = settingKeyProblem(key, config.agent);
+		if (problem) throw new RunConfigError(problem, `settings.${key}`);
 	}
 	try {
 		parseModelSpec(config.model);
+	} catch (error) {
+		throw new RunConfigError(describe(error), "model");
+	}
+	try {
+		if (config.fallbackModel) parseModelSpec(config.fallbackModel);
+	} catch (error) {
+		throw new RunConfigError(`The fallback model: ${describe(error)}`, "fallbackModel");
+	}
+	try {
 		getAgentAdapter(config.agent);
 		if (config.sandbox !== AUTO_SANDBOX) getSandbox(config.sandbox);
 		// EVALS_OTEL and the OTLP endpoint variables: a typo is said now, not found in a silent trace.
 		traceExportFor(otelModeFor(config.otel, process.env), process.env);
 	} catch (error) {
-		throw new RunConfigError(error instanceof Error ? error.message : String(error));
+		throw new RunConfigError(describe(error));
 	}
 	if (config.mcp) resolveRunMcp(config.mcp);
+}
+
+/**
+ * What is wrong with a setting's key, if anything: a secret (never taken from run settings) or,
+ * for our agent, a key it does not know. Other agents (Roo Code has hundreds of settings) get
+ * what they are given.
+ */
+export function settingKeyProblem(key: string, agent: string): string | undefined {
+	if (isSecretSettingKey(key)) return secretRefusal(key);
+	if (agent === "builtin" && !KNOWN_SETTINGS.has(key)) return unknownSetting(key);
+	return undefined;
+}
+
+/** The settings a run may set: the agent's (Roo Code's names) and the offline models'. */
+const KNOWN_SETTINGS = new Set([...Object.keys(settingsSchema.shape), ...Object.keys(offlineSettingsSchema.shape)]);
+
+/** A typo in a setting would silently change nothing: name it, with the closest known setting. */
+function unknownSetting(key: string): string {
+	const close = closestMatch(key, KNOWN_SETTINGS);
+	return `Unknown setting "${key}"${close ? ` (did you mean "${close}"?)` : ""}. Settings use Roo Code's key names.`;
 }
 
 /** Keys are never taken from a run's settings: they would be stored, logged and sent around. */
@@ -83,7 +118,11 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 	const sandbox = await chooseSandbox(config.sandbox).catch((error: unknown) => {
 		throw error instanceof SandboxChoiceError ? new RunConfigError(error.message) : error;
 	});
-	const settings: Settings = { ...config.settings, ...spec.settings };
+	const settings: Settings = { ...config.settings, ...spec.settings, ...fallbackSettings(config.fallbackModel) };
+	if (config.systemPrompt) {
+		// Appended, as Roo Code appends its custom instructions to the system prompt.
+		settings.customInstructions = [settings.customInstructions, config.systemPrompt].filter(Boolean).join("\n\n");
+	}
 	const environment = await describeEnvironment(exercises);
 	const base = {
 		model: config.model,
@@ -98,6 +137,8 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 		timeout: config.timeoutMinutes,
 		commandTimeout: config.commandTimeoutSeconds,
 		iterations: config.iterations,
+		tries: config.tries,
+		prompts: storedPrompts(config),
 		otel: otelModeFor(config.otel, process.env),
 		environment,
 		...modelPricing(spec),
@@ -117,6 +158,28 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 	run = (await store.runs.update(run.id, { groupId: run.id, arm: "mcp" })) ?? run;
 	const baselineTasks = await store.tasks.create(baselineRun.id, keys);
 	return { run, tasks, suite, sandbox, baseline: { run: baselineRun, tasks: baselineTasks } };
+}
+
+/** The fallback model as settings the agent reads (ours; Roo Code has no such setting). */
+function fallbackSettings(fallbackModel: string | undefined): Settings {
+	if (!fallbackModel) return {};
+	const fallback = parseModelSpec(fallbackModel);
+	return { fallbackApiProvider: fallback.provider, fallbackApiModelId: fallback.modelId };
+}
+
+/** The prompts as stored with the run: their text, and a hash to tell two runs' prompts apart. */
+function storedPrompts(config: Pick<RunConfig, "systemPrompt" | "prompts">): RunPrompts | null {
+	const stored = (text: string) => ({ text, sha256: createHash("sha256").update(text).digest("hex") });
+	const tasks = Object.entries(config.prompts ?? {}).filter(
+		(entry): entry is [string, string] => entry[1] !== undefined,
+	);
+	if (!config.systemPrompt && tasks.length === 0) return null;
+	return {
+		...(config.systemPrompt ? { system: stored(config.systemPrompt) } : {}),
+		...(tasks.length > 0
+			? { tasks: Object.fromEntries(tasks.map(([language, text]) => [language, stored(text)])) }
+			: {}),
+	};
 }
 
 function mcpColumns(mcp: ResolvedRunMcp) {

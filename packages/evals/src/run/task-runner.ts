@@ -1,12 +1,12 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { SandboxProfile, Settings, TaskEvent } from "@agent-evals/types";
+import type { SandboxProfile, Settings, TaskEvent, TaskTry } from "@agent-evals/types";
 import type { Bus } from "../bus/index.js";
 import type { PhaseTimings, Run, Task } from "../db/schema.js";
 import type { Store } from "../db/store.js";
 import type { Exercise } from "../exercises/types.js";
 import { prepareReference, prepareWorkspace } from "../exercises/workspace.js";
-import { gradeExercise } from "../grading/grade.js";
+import { type GradeReport, gradeExercise } from "../grading/grade.js";
 import { type AgentOutcome, type Score, score, type TaskFacts } from "../grading/score.js";
 import { McpRecorder } from "../mcp/recorder.js";
 import type { RunMcpServers } from "../mcp/run-servers.js";
@@ -15,10 +15,13 @@ import type { RunTrace, TaskTrace } from "../telemetry/run-trace.js";
 import { agentEnvironment } from "./agent-env.js";
 import {
 	type AgentSession,
+	continueTask,
+	type DriveResult,
 	driveTask,
 	InfraError,
 	privateSocketPath,
 	startAgentSession,
+	stopAgent,
 	TaskTracker,
 } from "./agent-session.js";
 import type { AgentAdapter } from "./agents/adapter.js";
@@ -74,6 +77,15 @@ interface GradeExtras {
 	testsTampered?: boolean;
 }
 
+interface Graded {
+	facts: TaskFacts;
+	extras: GradeExtras;
+	report: GradeReport;
+}
+
+/** How much of the failing tests' output a second try gets: the end, where the failures are. */
+const MAX_FEEDBACK_CHARS = 8_000;
+
 /**
  * One task from start to verdict, in phases: set up (workspace and agent, side by side), drive
  * the agent over IPC, grade, record. Never throws: every problem becomes a verdict with a
@@ -85,10 +97,26 @@ export async function runTask(task: Task, ctx: TaskRunContext): Promise<TaskOutc
 	let session: AgentSession | undefined;
 	try {
 		session = await attempt.setUp();
-		const agent = await attempt.drive(session);
-		if (agent === "cancelled") return await attempt.record(score({ stage: "agent", agent, cancelled: true }));
-		const { facts, extras } = await attempt.grade(agent);
-		return await attempt.record(score(facts), extras);
+		let turn = await attempt.drive(session);
+		let graded: Graded | undefined;
+		while (turn.outcome !== "cancelled") {
+			// Only a finished agent may try again, so only then does it stay up while its work is graded.
+			const mayRetry = turn.outcome === "completed" && attempt.triesLeft > 0;
+			if (!mayRetry) await attempt.stop(session, turn);
+			graded = await attempt.grade(turn.outcome);
+			const verdict = score(graded.facts);
+			attempt.recordTry(verdict);
+			if (!mayRetry || verdict.passed || verdict.failureKind !== "test_failed") {
+				if (mayRetry) await attempt.stop(session, turn);
+				break;
+			}
+			turn = await attempt.retry(session, graded.report);
+		}
+		if (turn.outcome === "cancelled" || !graded) {
+			await attempt.stop(session, turn);
+			return await attempt.record(score({ stage: "agent", agent: "cancelled", cancelled: true }));
+		}
+		return await attempt.record(score(graded.facts), graded.extras);
 	} catch (error) {
 		if (session && !session.process.hasExited) {
 			await session.process.stop().catch(ctx.notes.catcher("stopping the agent", task.id));
@@ -120,6 +148,9 @@ class TaskAttempt {
 	private agentMs = 0;
 	/** The 0700 folder of the agent's socket. */
 	private socketDir: string | undefined;
+	private readonly tries: TaskTry[] = [];
+	/** Cumulative usage at the end of the previous try, to tell each try's share. */
+	private usageBefore = { tokensIn: 0, tokensOut: 0, cost: 0, agentMs: 0, gradeMs: 0 };
 
 	constructor(
 		private readonly task: Task,
@@ -244,8 +275,13 @@ class TaskAttempt {
 		this.settings = settings;
 	}
 
+	/** Tries the run allows after the ones made so far. */
+	get triesLeft(): number {
+		return Math.max(0, this.ctx.run.tries - Math.max(1, this.tries.length));
+	}
+
 	/** Gives the agent the task and follows it to the end; the events are all stored afterwards. */
-	async drive(session: AgentSession): Promise<AgentOutcome> {
+	async drive(session: AgentSession): Promise<DriveResult> {
 		const { ctx, task } = this;
 		const started = Date.now();
 		const drive = (traceparent?: string) =>
@@ -264,15 +300,71 @@ class TaskAttempt {
 				timeoutMs: ctx.timeoutMs,
 				signal: ctx.signal,
 			});
-		const outcome = await (this.trace ? this.trace.phase(PHASE_SPANS.agentMs, drive) : drive());
-		this.agentMs = Date.now() - started;
+		const result = await (this.trace ? this.trace.phase(PHASE_SPANS.agentMs, drive) : drive());
+		this.agentMs += Date.now() - started;
 		this.timings.agentMs = this.agentMs;
 		await this.recorder.flush();
-		return outcome;
+		return result;
+	}
+
+	/**
+	 * Another try in the same task: the agent gets the failing tests' output (the end of it) and is
+	 * asked to fix the code, as a follow-up message, as a person answering it would.
+	 */
+	async retry(session: AgentSession, report: GradeReport): Promise<DriveResult> {
+		const { ctx } = this;
+		const started = Date.now();
+		const output =
+			report.output.length > MAX_FEEDBACK_CHARS ? `…${report.output.slice(-MAX_FEEDBACK_CHARS)}` : report.output;
+		const text = [
+			`The tests do not pass yet (${report.summary}). This is the end of their output:`,
+			"",
+			"```",
+			output.trim(),
+			"```",
+			"",
+			"Fix the code so that every test passes. Do not change the tests; they are put back as they were before each run. Finish when you are done.",
+		].join("\n");
+		const result = await continueTask(session, this.tracker, { text, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
+		this.agentMs += Date.now() - started;
+		this.timings.agentMs = this.agentMs;
+		await this.recorder.flush();
+		return result;
+	}
+
+	/** Ends the agent (CancelTask first when it did not finish), once its last try is over. */
+	async stop(session: AgentSession, turn: DriveResult): Promise<void> {
+		await stopAgent(session, turn.outcome, turn.ended);
+		await this.recorder.flush();
+	}
+
+	/** Keeps a try's verdict with the time and tokens it took. */
+	recordTry(verdict: Score): void {
+		const tokens = this.tracker.tokens;
+		const now = {
+			tokensIn: tokens?.totalTokensIn ?? 0,
+			tokensOut: tokens?.totalTokensOut ?? 0,
+			cost: tokens?.totalCost ?? 0,
+			agentMs: this.agentMs,
+			gradeMs: this.timings.gradeMs ?? 0,
+		};
+		const before = this.usageBefore;
+		this.tries.push({
+			try: this.tries.length + 1,
+			passed: verdict.passed,
+			failureKind: verdict.failureKind,
+			summary: verdict.summary,
+			agentMs: now.agentMs - before.agentMs,
+			gradeMs: now.gradeMs - before.gradeMs,
+			tokensIn: now.tokensIn - before.tokensIn,
+			tokensOut: now.tokensOut - before.tokensOut,
+			cost: now.cost - before.cost,
+		});
+		this.usageBefore = now;
 	}
 
 	/** Restores the pristine tests and runs them; returns the facts for the verdict. */
-	async grade(agent: Exclude<AgentOutcome, "cancelled">): Promise<{ facts: TaskFacts; extras: GradeExtras }> {
+	async grade(agent: Exclude<AgentOutcome, "cancelled">): Promise<Graded> {
 		const { ctx } = this;
 		const diff = await workspaceDiff(this.workspace);
 		const report = await this.phase("gradeMs", () =>
@@ -290,7 +382,7 @@ class TaskAttempt {
 			workspaceDiff: diff,
 			testsTampered: report.tampered.length > 0,
 		};
-		return { facts, extras };
+		return { facts, extras, report };
 	}
 
 	flushEvents(): Promise<void> {
@@ -312,6 +404,7 @@ class TaskAttempt {
 			cost: tokens?.totalCost ?? 0,
 			duration: this.agentMs,
 			toolUsage: this.tracker.tools ?? {},
+			modelUsage: this.tracker.modelUsage(),
 		});
 		const cancelled = outcome.failureKind === "cancelled";
 		// The MCP rows are complete before the verdict is: whoever sees the verdict sees them all.
@@ -323,6 +416,7 @@ class TaskAttempt {
 			error: outcome.passed ? null : outcome.summary,
 			phaseTimings: this.timings,
 			turns: this.tracker.turns,
+			tries: this.tries,
 			finishedAt: new Date(),
 			...extras,
 		});
@@ -352,7 +446,8 @@ class TaskAttempt {
 		try {
 			return await (this.trace ? this.trace.phase(PHASE_SPANS[name], work) : work());
 		} finally {
-			this.timings[name] = Date.now() - start;
+			// Added up: a task with several tries is graded several times.
+			this.timings[name] = (this.timings[name] ?? 0) + Date.now() - start;
 		}
 	}
 }

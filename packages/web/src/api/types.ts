@@ -6,6 +6,7 @@
 import type {
 	ApiIssue,
 	ClineMessage,
+	CompareResponse,
 	ExerciseListResponse,
 	FailureKind,
 	HealthResponse,
@@ -33,6 +34,7 @@ export { runStatuses } from "@agent-evals/types/values";
 export type {
 	ApiIssue,
 	ClineMessage,
+	CompareResponse,
 	FailureKind,
 	McpCall,
 	RunDetail,
@@ -78,6 +80,11 @@ export type NewRunRequest = Pick<
 	| "name"
 	| "description"
 	| "mcp"
+	| "settings"
+	| "systemPrompt"
+	| "prompts"
+	| "tries"
+	| "fallbackModel"
 >;
 
 export type ExportFormat = "csv" | "json" | "junit";

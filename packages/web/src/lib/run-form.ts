@@ -34,6 +34,15 @@ export interface RunForm {
 	userIntent: string;
 	/** Also run the same tasks without MCP servers, to compare. */
 	mcpAb: boolean;
+	/** Agent settings as a JSON object (Roo Code's key names); "" for none. */
+	settings: string;
+	/** Extra instructions appended to the agent's system prompt; "" for none. */
+	systemPrompt: string;
+	/** Task prompts by language, replacing the suite's; empty ones are left out. */
+	prompts: Record<string, string>;
+	tries: string;
+	/** `provider:model` the agent moves to when the model fails for good; "" for none. */
+	fallbackModel: string;
 }
 
 export const defaultRunForm: RunForm = {
@@ -54,6 +63,11 @@ export const defaultRunForm: RunForm = {
 	mcpServers: [],
 	userIntent: "",
 	mcpAb: false,
+	settings: "",
+	systemPrompt: "",
+	prompts: {},
+	tries: String(runDefaults.tries),
+	fallbackModel: "",
 };
 
 /** Field names match the request body so server issues land on the same fields. */
@@ -69,7 +83,12 @@ export type RunFormField =
 	| "commandTimeoutSeconds"
 	| "name"
 	| "description"
-	| "mcp";
+	| "mcp"
+	| "settings"
+	| "systemPrompt"
+	| "prompts"
+	| "tries"
+	| "fallbackModel";
 
 export type FieldErrors = Partial<Record<RunFormField, string>>;
 
@@ -117,6 +136,19 @@ export function validateRunForm(form: RunForm): { request?: NewRunRequest; error
 	if (mcp.error) errors.mcp = mcp.error;
 	else if (!mcp.config && (form.userIntent.trim() || form.mcpAb)) errors.mcp = "Paste an MCP config first";
 
+	const settings = parseSettings(form.settings);
+	if (settings.error) errors.settings = settings.error;
+	const tries = integerIn(form.tries, limits.tries.min, limits.tries.max, "Tries");
+	if (tries.error) errors.tries = tries.error;
+	const fallback = form.fallbackModel.trim();
+	if (fallback && !/^[a-z][\w-]*(:.+)?$/.test(fallback))
+		errors.fallbackModel = "Write it as provider:model, e.g. anthropic:claude-sonnet-4-5";
+	else if (fallback && fallback === modelSpec(form)) errors.fallbackModel = "The fallback must differ from the model";
+	if (form.systemPrompt.length > PROMPT_MAX_CHARS) errors.systemPrompt = `At most ${PROMPT_MAX_CHARS} characters`;
+	const prompts = Object.fromEntries(Object.entries(form.prompts).filter(([, text]) => text.trim()));
+	if (Object.values(prompts).some((text) => text.length > PROMPT_MAX_CHARS))
+		errors.prompts = `Each prompt is at most ${PROMPT_MAX_CHARS} characters`;
+
 	if (Object.keys(errors).length > 0) return { errors };
 
 	const request: NewRunRequest = {
@@ -144,7 +176,33 @@ export function validateRunForm(form: RunForm): { request?: NewRunRequest; error
 			ab: form.mcpAb,
 		};
 	}
+	if (settings.value) request.settings = settings.value;
+	if (form.systemPrompt.trim()) request.systemPrompt = form.systemPrompt;
+	if (Object.keys(prompts).length > 0) request.prompts = prompts as NewRunRequest["prompts"];
+	if (tries.value !== runDefaults.tries) request.tries = tries.value;
+	if (fallback) request.fallbackModel = fallback;
 	return { request, errors };
+}
+
+/** The same bound as the server's: a prompt longer than this is surely a pasted file by mistake. */
+const PROMPT_MAX_CHARS = 100_000;
+
+/**
+ * The settings editor's text: nothing when empty; else a JSON object. Each key and value is
+ * checked by the server, whose message comes back on this field.
+ */
+export function parseSettings(text: string): { value?: Record<string, unknown>; error?: string } {
+	if (!text.trim()) return {};
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch (error) {
+		return { error: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+	}
+	if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+		return { error: 'Needs a JSON object of settings, e.g. {"modelTemperature": 0}' };
+	}
+	return { value: parsed as Record<string, unknown> };
 }
 
 /**
@@ -186,6 +244,11 @@ const knownFields = new Set<string>([
 	"name",
 	"description",
 	"mcp",
+	"settings",
+	"systemPrompt",
+	"prompts",
+	"tries",
+	"fallbackModel",
 ]);
 
 /** Server issues placed on their fields; the rest are shown above the form. */

@@ -161,6 +161,11 @@ const fieldOrder: RunFormField[] = [
 	"timeoutMinutes",
 	"iterations",
 	"commandTimeoutSeconds",
+	"tries",
+	"fallbackModel",
+	"settings",
+	"systemPrompt",
+	"prompts",
 	"mcp",
 	"name",
 	"description",
@@ -504,6 +509,106 @@ export function NewRunPage() {
 							/>
 						</Field>
 					</div>
+				</fieldset>
+
+				<fieldset className="form-section" data-testid="agent-options-section">
+					<legend>Agent options</legend>
+					<div className="grid-2">
+						<Field
+							label="Tries"
+							name="tries"
+							error={errors.tries}
+							hint="1–3: failing tests are fed back for another try"
+						>
+							<input
+								id="run-tries"
+								type="number"
+								inputMode="numeric"
+								min={1}
+								max={3}
+								value={form.tries}
+								onChange={(event) => set("tries", event.target.value)}
+								data-testid="field-tries"
+								aria-invalid={errors.tries ? true : undefined}
+								aria-describedby={describedBy("tries")}
+							/>
+						</Field>
+						<Field
+							label="Fallback model"
+							name="fallbackModel"
+							error={errors.fallbackModel}
+							hint="optional: provider:model to continue on when the model fails for good"
+						>
+							<input
+								id="run-fallbackModel"
+								value={form.fallbackModel}
+								placeholder="openrouter:anthropic/claude-sonnet-4.5"
+								onChange={(event) => set("fallbackModel", event.target.value)}
+								data-testid="field-fallback-model"
+								autoComplete="off"
+								spellCheck={false}
+								aria-invalid={errors.fallbackModel ? true : undefined}
+								aria-describedby={describedBy("fallbackModel")}
+							/>
+						</Field>
+					</div>
+					<Field
+						label="Settings"
+						name="settings"
+						error={errors.settings}
+						hint={
+							<>
+								optional: a JSON object of agent settings with Roo Code&apos;s key names, e.g.{" "}
+								<code>{'{"modelTemperature": 0}'}</code>; keys belong in the server&apos;s environment
+							</>
+						}
+					>
+						<textarea
+							id="run-settings"
+							rows={4}
+							className="mono"
+							value={form.settings}
+							placeholder='{"modelTemperature": 0}'
+							onChange={(event) => set("settings", event.target.value)}
+							data-testid="field-settings"
+							spellCheck={false}
+							aria-invalid={errors.settings ? true : undefined}
+							aria-describedby={describedBy("settings")}
+						/>
+					</Field>
+					<Field
+						label="System prompt"
+						name="systemPrompt"
+						error={errors.systemPrompt}
+						hint="optional: instructions appended to the agent's system prompt (Roo Code: custom instructions)"
+					>
+						<textarea
+							id="run-systemPrompt"
+							rows={3}
+							value={form.systemPrompt}
+							onChange={(event) => set("systemPrompt", event.target.value)}
+							data-testid="field-system-prompt"
+							aria-describedby={describedBy("systemPrompt")}
+						/>
+					</Field>
+					<details className="field" data-testid="task-prompts">
+						<summary className="field-label">Task prompts by language (replace the suite&apos;s)</summary>
+						<Field label="" name="prompts" error={errors.prompts}>
+							<div className="stack" id="run-prompts">
+								{(languages.length > 0 ? languages : Object.keys(form.prompts)).map((language) => (
+									<label key={language} className="stack">
+										<span className="muted">{language}</span>
+										<textarea
+											rows={3}
+											value={form.prompts[language] ?? ""}
+											onChange={(event) => set("prompts", { ...form.prompts, [language]: event.target.value })}
+											data-testid={`field-prompt-${language}`}
+										/>
+									</label>
+								))}
+							</div>
+						</Field>
+					</details>
 				</fieldset>
 
 				<fieldset className="form-section" data-testid="mcp-section">

@@ -5,6 +5,7 @@ import type { RunSummary, TaskEvent, TaskStatus, TaskSummary } from "../api/type
 import { Icon } from "../components/icons.js";
 import { McpPanel } from "../components/mcp-panel.js";
 import { ExportMenu, useRunActions } from "../components/run-actions.js";
+import { RunOptions } from "../components/run-options.js";
 import { type DrawerEvents, type DrawerTab, drawerTabs, TaskDrawer } from "../components/task-drawer.js";
 import {
 	EmptyState,
@@ -24,6 +25,7 @@ import {
 	formatCost,
 	formatDuration,
 	formatFullDate,
+	formatPercent,
 	formatRelative,
 	formatTokens,
 	pluralize,
@@ -170,6 +172,11 @@ function StatsBar({
 					<div className="stat-value">
 						<PassRate rate={run.passRate} testId="stat-pass-rate" />
 					</div>
+					{run.passRateInterval && (
+						<div className="stat-sub" data-testid="stat-pass-rate-interval" title="95% Wilson interval">
+							95% CI {formatPercent(run.passRateInterval.low)}–{formatPercent(run.passRateInterval.high)}
+						</div>
+					)}
 				</div>
 				<Stat
 					label="Tokens"
@@ -538,6 +545,17 @@ export function RunPage({ id }: { id: number }) {
 			</div>
 
 			<StatsBar run={run} tasks={tasks} clock={clock} now={now} />
+			{runQ.data && runQ.data.stats.overall.iterations > 1 && (
+				<p className="muted pass-at-k" data-testid="pass-at-k" title="Unbiased pass@k, averaged over exercises">
+					{Object.entries(runQ.data.stats.overall.passAtK)
+						.map(([k, value]) => `pass@${k} ${formatPercent(value)}`)
+						.join(" · ")}
+					{runQ.data.stats.overall.standardError !== null &&
+						` · SE ${(runQ.data.stats.overall.standardError * 100).toFixed(1)} pp (clustered by exercise)`}
+				</p>
+			)}
+
+			{runQ.data && <RunOptions run={runQ.data} />}
 
 			{hasMcp && (
 				<div className="view-tabs" role="tablist" aria-label="Run views">

@@ -12,6 +12,7 @@ import {
 	UnknownExerciseError,
 } from "../../exercises/types.js";
 import {
+	gradeRepeatedly,
 	gradeVariant,
 	summariseValidation,
 	type ValidationRow,
@@ -114,6 +115,12 @@ export function registerExercises(program: Command): void {
 		.option("-c, --concurrency <n>", "gradings at a time", integer(1, 25), 2)
 		.option("--command-timeout <seconds>", "time limit of each grading command", integer(1, 3600), 120)
 		.option(
+			"--repeat <n>",
+			"grade each reference n times to catch tests that pass or fail by chance (reported as flaky)",
+			integer(1, 20),
+			1,
+		)
+		.option(
 			"--sandbox <name>",
 			`where the tests run: auto (bwrap where it works here, else local), ${sandboxNames().join(", ")}`,
 			runDefaults.sandbox,
@@ -121,6 +128,7 @@ export function registerExercises(program: Command): void {
 		.option("--json", "print JSON")
 		.action(
 			async (flags: {
+				repeat: number;
 				suite?: string;
 				include?: string[];
 				exclude?: string[];
@@ -142,7 +150,7 @@ export function registerExercises(program: Command): void {
 				const rows = await Promise.all(
 					exercises.map(async (exercise) => {
 						const [reference, stub] = await Promise.all([
-							queue.add(() => gradeVariant(exercise, "reference", options)),
+							queue.add(() => gradeRepeatedly(exercise, "reference", flags.repeat, options)),
 							queue.add(() => gradeVariant(exercise, "stub", options)),
 						]);
 						const row = validationRow(exercise, reference, stub);
@@ -214,6 +222,7 @@ function humanValidation(rows: ValidationRow[], summary: ValidationSummary, notG
 		parts.push(`${row.language}/${row.exercise}: ${row.reason}\n${indented}`);
 	}
 	let totals = `references: ${summary.referencePass} pass, ${summary.referenceFail} fail · stubs: ${summary.stubFail} fail, ${summary.stubPass} pass · skipped: ${summary.skipped}\n`;
+	if (summary.flaky > 0) totals += `flaky references (passed and failed across --repeat gradings): ${summary.flaky}\n`;
 	if (summary.refactoringStubPass > 0) {
 		totals += `refactoring exercises whose stub passes (tests alone cannot judge them): ${summary.refactoringStubPass}\n`;
 	}

@@ -64,7 +64,7 @@ export function registerManage(program: Command): void {
 				const mcp = flags.mcp ? await ctx.store.mcp.runView(report.run.id) : undefined;
 				process.stdout.write(
 					flags.json
-						? `${JSON.stringify({ ...runReportJson(report), run: report.run, ...(mcp ? { mcp } : {}) }, null, 2)}\n`
+						? `${JSON.stringify({ ...runReportJson(report, { stats: true }), run: report.run, ...(mcp ? { mcp } : {}) }, null, 2)}\n`
 						: [
 								`${runReportText(report)}\n`,
 								mcp ? `\n${mcpReportText(mcp)}\n` : "",
@@ -100,7 +100,10 @@ export function registerManage(program: Command): void {
 				if (flags.json) {
 					const [only] = reports;
 					printReport({
-						json: reports.length === 1 && only ? runReportJson(only) : { runs: reports.map(runReportJson) },
+						json:
+							reports.length === 1 && only
+								? runReportJson(only)
+								: { runs: reports.map((report) => runReportJson(report)) },
 					});
 				} else {
 					for (const report of reports) process.stdout.write(`${runReportText(report)}\n`);

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { loadRunReports, runReportJson, runReportText } from "../../report/run-report.js";
 import { agentNames } from "../../run/agents/registry.js";
 import { evalsHome } from "../../run/defaults.js";
+import { probeEnvironment } from "../../run/environment.js";
 import { checkRunConfig, createRun, isRunConfigMistake } from "../../run/plan.js";
 import { sandboxNames } from "../../sandbox/registry.js";
 import { openContext } from "../context.js";
@@ -62,6 +63,21 @@ export function registerRun(program: Command): void {
 		)
 		.option("--settings <file>", "agent settings: a JSON object with Roo Code's key names (no API keys)")
 		.option("--set <key=value>", "one agent setting, above --settings; the value is JSON or text (repeatable)", setting)
+		.option(
+			"--system-prompt <file>",
+			"extra instructions appended to the agent's system prompt (Roo Code: custom instructions)",
+		)
+		.option("--prompts <dir>", "task prompts by language, <dir>/<language>.md, replacing the suite's prompts/")
+		.option(
+			"--tries <n>",
+			`tries per task, ${runLimits.tries.min}-${runLimits.tries.max}: a failed try is followed by one with the failing test output`,
+			integer(runLimits.tries.min, runLimits.tries.max),
+			runDefaults.tries,
+		)
+		.option(
+			"--fallback-model <provider:model>",
+			"the model the agent continues with when the model fails for good (retries exhausted, errors that are not retried)",
+		)
 		.option("--mcp-config <file>", "MCP servers for the agent: an mcp.json (Roo Code's format)")
 		.option("--mcp-server <name>", "use only these servers of --mcp-config (repeatable or comma-separated)", collect)
 		.option("--user-intent <text>", "what the MCP servers should help with (stored, and told to the agent)")
@@ -96,6 +112,7 @@ export function registerRun(program: Command): void {
 				await runOnServer(server, config, { json });
 				return;
 			}
+			probeEnvironment();
 			const ctx = await openContext({
 				log: (message) => process.env.EVALS_DEBUG && process.stderr.write(`${message}\n`),
 				keepWorkspaces: Boolean(flags.keepWorkspaces),
@@ -124,7 +141,10 @@ export function registerRun(program: Command): void {
 				if (json) {
 					const [only] = reports;
 					printReport({
-						json: reports.length === 1 && only ? runReportJson(only) : { runs: reports.map(runReportJson) },
+						json:
+							reports.length === 1 && only
+								? runReportJson(only)
+								: { runs: reports.map((report) => runReportJson(report)) },
 					});
 				} else {
 					for (const report of reports) {

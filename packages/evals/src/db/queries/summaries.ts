@@ -45,6 +45,7 @@ export function toRunSummary(run: Run, totals: RunTotals, toolUsage: ToolUsage |
 		cancelled: totals.cancelled,
 		passRate: decided === 0 ? null : totals.passed / decided,
 		passRateInterval: decided === 0 ? null : wilsonInterval(totals.passed, decided),
+		passRateFirstTry: run.tries > 1 && decided > 0 ? totals.passedFirstTry / decided : null,
 		tokensIn: totals.tokensIn,
 		tokensOut: totals.tokensOut,
 		cost: totals.cost,
@@ -68,6 +69,8 @@ export function toRunDetail(run: Run, summary: RunSummary, group: readonly numbe
 		userIntent: run.userIntent,
 		group: [...group],
 		environment: run.environment,
+		tries: run.tries,
+		prompts: run.prompts,
 	};
 }
 
@@ -99,6 +102,9 @@ export function toTaskSummary(task: Task, metrics: TaskMetrics | null, mcpCallCo
 		traceId: task.traceId,
 		turns: task.turns,
 		mcpCallCount,
+		passedAtTry: task.tries.find((entry) => entry.passed)?.try ?? (task.status === "passed" ? 1 : null),
+		tries: task.tries,
+		modelUsage: metrics?.modelUsage ?? {},
 	};
 }
 

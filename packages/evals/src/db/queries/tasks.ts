@@ -48,6 +48,7 @@ const RESET: TaskPatch = {
 	testsTampered: false,
 	traceId: null,
 	turns: 0,
+	tries: [],
 };
 
 /** The `tasks` table: one row per (run, language, exercise, iteration), and the API's task views. */

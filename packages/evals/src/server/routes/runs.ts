@@ -2,6 +2,7 @@ import { runConfigSchema, runListQuerySchema } from "@agent-evals/types";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { runStatsOf } from "../../report/run-stats.js";
+import { RunConfigError } from "../../run/errors.js";
 import { createRun, isRunConfigMistake } from "../../run/plan.js";
 import type { ServerDeps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
@@ -32,7 +33,10 @@ export function runRoutes(deps: ServerDeps) {
 				const config = c.req.valid("json");
 				const created = await createRun(store, { ...config, suite: config.suite ?? deps.defaultSuite }).catch(
 					(error: unknown) => {
-						if (isRunConfigMistake(error)) throw badRequest(error.message);
+						if (isRunConfigMistake(error)) {
+							const field = error instanceof RunConfigError ? error.field : undefined;
+							throw badRequest(error.message, field ? [{ path: field, message: error.message }] : undefined);
+						}
 						throw error;
 					},
 				);
