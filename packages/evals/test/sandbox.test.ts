@@ -3,7 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+	BwrapSandbox,
 	capText,
+	chooseSandbox,
 	getSandbox,
 	HeadTailCapture,
 	LocalSandbox,
@@ -220,5 +222,41 @@ describe("output capping", () => {
 		const capped = capText(text, 21);
 		expect(capped).not.toContain("\uFFFD");
 		expect(capped).toMatch(/^(é)+\n\[… \d+ bytes of output omitted …\]\n(é)+$/);
+	});
+});
+
+describe("choosing a sandbox", () => {
+	it("auto picks bwrap where bubblewrap works, and says so", async () => {
+		const choice = await chooseSandbox("auto");
+		expect(choice).toMatchObject({ name: "bwrap", requested: "auto" });
+		expect(choice.description).toBe("sandbox bwrap (auto: bubblewrap works here)");
+	});
+
+	it("takes a named sandbox as it is, and refuses an unknown name", async () => {
+		expect(await chooseSandbox("local")).toMatchObject({ name: "local", requested: "local" });
+		expect(await chooseSandbox("bwrap")).toMatchObject({ name: "bwrap" });
+		await expect(chooseSandbox("docker-someday")).rejects.toThrow(UnknownSandboxError);
+	});
+
+	it("names what is missing when bwrap cannot run", async () => {
+		const noTools = new BwrapSandbox({ env: { ...process.env, PATH: "/nonexistent" } });
+		expect(await noTools.unavailableReason()).toMatch(/bwrap is not on PATH \(install bubblewrap/);
+		await expect(noTools.exec("true", { cwd: await tempDir(), timeoutMs: 5_000 })).rejects.toThrow(
+			SandboxUnavailableError,
+		);
+	});
+
+	it("tells bwrap's own failure from the command's", async () => {
+		// A working directory that exists on the host but is hidden inside: bwrap itself fails to chdir.
+		const hidden = await tempDir();
+		const sandbox = new BwrapSandbox({ hidden: [hidden] });
+		await mkdir(path.join(hidden, "ws"));
+		const inside = path.join(hidden, "ws");
+		const result = await sandbox
+			.exec("exit 3", { cwd: inside, workspace: await tempDir(), timeoutMs: 5_000 })
+			.catch((error: unknown) => error);
+		expect(result).toBeInstanceOf(SandboxUnavailableError);
+		expect((result as Error).message).toMatch(/the sandbox did not start/);
+		expect((await sandbox.exec("exit 3", { cwd: await tempDir(), timeoutMs: 5_000 })).exitCode).toBe(3);
 	});
 });

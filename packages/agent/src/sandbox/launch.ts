@@ -15,7 +15,10 @@ export interface ConfinedRequest {
 	writable?: readonly string[];
 	/** More host folders the command may read although they are hidden (a link to the workspace). */
 	readOnly?: readonly string[];
-	/** bwrap writes its JSON status there ({"child-pid"} once the sandbox stands): tells its failures from the command's. */
+	/**
+	 * An inherited fd the sandboxed shell writes `started` to (and closes) just before it runs the
+	 * command: without it, the output is the sandbox's own complaint (bwrap, mount), not the command's.
+	 */
 	statusFd?: number;
 }
 
@@ -90,7 +93,13 @@ export function launchPlan(profile: SandboxProfile, request: ConfinedRequest, re
 		"--",
 		"/bin/sh",
 		"-c",
-		request.command,
+		...(request.statusFd === undefined
+			? [request.command]
+			: [
+					`printf started >&${request.statusFd}; exec ${request.statusFd}>&-; exec /bin/sh -c "$1"`,
+					"agent-evals-sandbox",
+					request.command,
+				]),
 	];
 
 	const size = String(limits.tmpfsBytes);
@@ -128,7 +137,6 @@ export function launchPlan(profile: SandboxProfile, request: ConfinedRequest, re
 	for (const dir of byDepth(request.readOnly ?? [])) bwrap.push("--ro-bind-try", dir, dir);
 	bwrap.push("--bind", request.workspace, request.workspace);
 	for (const dir of byDepth(request.writable ?? [])) bwrap.push("--bind", dir, dir);
-	if (request.statusFd !== undefined) bwrap.push("--json-status-fd", String(request.statusFd));
 	bwrap.push("--chdir", request.cwd, "--", ...inside);
 
 	let argv = bwrap;

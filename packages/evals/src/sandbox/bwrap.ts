@@ -30,7 +30,7 @@ export const DEFAULT_BWRAP_LIMITS: SandboxLimits = {
 	minFreeDiskBytes: 1 * GiB,
 };
 
-// The fd bwrap writes its JSON status to (0-2 are the command's stdio).
+// The fd the sandboxed shell reports it started on (0-2 are the command's stdio).
 const STATUS_FD = 3;
 
 export interface BwrapSandboxOptions {
@@ -125,9 +125,9 @@ export class BwrapSandbox implements Sandbox {
 						),
 				},
 			);
-			// bwrap reports the sandbox's first process once everything is mounted; without that line
-			// the sandbox never stood, and the output is bwrap's (or mount's) complaint, not the command's.
-			const stood = status.includes('"child-pid"');
+			// The shell inside says "started" once everything is mounted and the limits are set; without
+			// it the sandbox never stood, and the output is bwrap's (or mount's) complaint, not the command's.
+			const stood = status.includes("started");
 			if (!stood && !result.timedOut && !result.cancelled && result.stoppedBecause === undefined) {
 				throw new SandboxUnavailableError(this.name, `the sandbox did not start: ${lastLine(result.output)}`);
 			}
