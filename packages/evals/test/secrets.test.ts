@@ -155,6 +155,8 @@ describe("R8: a planted provider key reaches no sink", () => {
 			// The probe's output is stored (so this search would find a leak), the key is not.
 			expect(dump).toContain("probe-start");
 			expect(dump).toContain("CI=1");
+			// The run stored the sandbox it ran in.
+			expect(dump).toContain('"sandbox":"bwrap"');
 			expect(around(dump, marker)).toBe("");
 
 			const id = (JSON.parse(run.stdout) as { runId: number }).runId;
