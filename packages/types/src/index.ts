@@ -8,6 +8,7 @@ export * from "./observer.js";
 export * from "./offline.js";
 export * from "./plausibility.js";
 export * from "./run.js";
+export * from "./sandbox.js";
 export * from "./settings.js";
 export * from "./tools.js";
 export * from "./tracing.js";

@@ -39,7 +39,7 @@ export const runConfigSchema = z
 	.object({
 		model: z.string().trim().min(1).default(runDefaults.model),
 		agent: z.string().trim().min(1).default(runDefaults.agent),
-		/** Where task commands run: "local", or a registered sandbox such as "bwrap". */
+		/** Where task commands run: "auto" (bwrap where it works, else local), "local", "bwrap", or another registered sandbox. */
 		sandbox: z.string().trim().min(1).default(runDefaults.sandbox),
 		suite: z.string().trim().min(1).optional(),
 		include: z.array(languageSchema).optional(),

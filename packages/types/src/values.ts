@@ -37,7 +37,8 @@ export function isFinalRunStatus(status: RunStatus): boolean {
 export const runDefaults = {
 	model: "oracle",
 	agent: "builtin",
-	sandbox: "local",
+	/** "auto": bwrap where it works on the machine, else local; the run stores the one chosen. */
+	sandbox: "auto",
 	concurrency: 2,
 	/** Minutes per task. */
 	timeoutMinutes: 5,

@@ -64,6 +64,11 @@ export async function runOnServer(server: RemoteServer, config: RunConfig, optio
 		process.stderr.write(
 			`Run ${runId}: ${created.total} task${created.total === 1 ? "" : "s"} with ${config.model} (${config.agent} agent), concurrency ${config.concurrency}\n`,
 		);
+		const sandbox = await api
+			.getRun(runId)
+			.then(({ run }) => run.sandbox)
+			.catch(() => undefined);
+		if (sandbox !== undefined) process.stderr.write(`Sandbox: ${sandbox} (chosen by the server)\n`);
 	}
 	const progress = options.json
 		? undefined

@@ -97,8 +97,11 @@ export const runs = pgTable(
 		name: text("name"),
 		description: text("description"),
 		agent: text("agent").notNull().default(runDefaults.agent),
-		/** The sandbox the task commands ran in ("local", "bwrap", …). */
-		sandbox: text("sandbox").notNull().default(runDefaults.sandbox),
+		/**
+		 * The sandbox the task commands ran in ("local", "bwrap", …): always the one chosen, never
+		 * "auto". The default only fills rows from before the column (the migrations say "local").
+		 */
+		sandbox: text("sandbox").notNull().default("local"),
 		/** Suite path or name. */
 		suite: text("suite").notNull(),
 		settings: jsonb("settings").$type<StoredSettings>().notNull().default({}),

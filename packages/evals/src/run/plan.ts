@@ -16,6 +16,7 @@ import { selectExercises } from "../exercises/select.js";
 import { type Exercise, type Language, type Suite, SuiteLoadError, UnknownExerciseError } from "../exercises/types.js";
 import { maskRunMcpServers, type ResolvedRunMcp, rememberRunMcpServers, resolveRunMcp } from "../mcp/run-servers.js";
 import { checkObserverOptions, createObserverSession } from "../observer/session.js";
+import { AUTO_SANDBOX, chooseSandbox, type SandboxChoice, SandboxChoiceError } from "../sandbox/choose.js";
 import { getSandbox } from "../sandbox/registry.js";
 import { closestMatch } from "../suggest.js";
 import { otelModeFor, traceExportFor } from "../telemetry/config.js";
@@ -27,6 +28,8 @@ import { modelPricing, parseModelSpec } from "./model-spec.js";
 
 export interface PlannedRun {
 	run: Run;
+	/** The sandbox chosen for `config.sandbox` ("auto" resolved), with a line saying why. */
+	sandbox: SandboxChoice;
 	tasks: Task[];
 	suite: Suite;
 	/** With `mcp.ab`: the baseline arm, the same tasks without any MCP server. */
@@ -56,7 +59,7 @@ export function checkRunConfig(
 	}
 	try {
 		getAgentAdapter(config.agent);
-		getSandbox(config.sandbox);
+		if (config.sandbox !== AUTO_SANDBOX) getSandbox(config.sandbox);
 		// EVALS_OTEL and the OTLP endpoint variables: a typo is said now, not found in a silent trace.
 		traceExportFor(otelModeFor(config.otel, process.env), process.env);
 	} catch (error) {
@@ -115,6 +118,9 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 	if (exercises.length === 0) throw new RunConfigError(`No exercises selected from ${suite.root}.`);
 	const unavailable = await adapter.unavailableReason();
 	if (unavailable) throw new RunConfigError(`The ${adapter.name} agent cannot run here: ${unavailable}`);
+	const sandbox = await chooseSandbox(config.sandbox).catch((error: unknown) => {
+		throw error instanceof SandboxChoiceError ? new RunConfigError(error.message) : error;
+	});
 	const settings: Settings = { ...config.settings, ...spec.settings, ...fallbackSettings(config.fallbackModel) };
 	if (config.systemPrompt) {
 		// Appended, as Roo Code appends its custom instructions to the system prompt.
@@ -127,7 +133,7 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 		name: config.name ?? null,
 		description: config.description ?? null,
 		agent: adapter.name,
-		sandbox: config.sandbox,
+		sandbox: sandbox.name,
 		suite: suite.root,
 		settings: redactSettings(settings),
 		concurrency: config.concurrency,
@@ -151,12 +157,12 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 	if (mcp) rememberRunMcpServers(run.id, mcp.servers);
 	const tasks = await store.tasks.create(run.id, keys);
 	if (config.observer) await createObserverSession(store, run.id, config.observer);
-	if (!mcp?.ab) return { run, tasks, suite };
+	if (!mcp?.ab) return { run, tasks, suite, sandbox };
 	const baselineRun = await store.runs.create({ ...base, groupId: run.id, arm: "baseline" });
 	run = (await store.runs.update(run.id, { groupId: run.id, arm: "mcp" })) ?? run;
 	const baselineTasks = await store.tasks.create(baselineRun.id, keys);
 	if (config.observer) await createObserverSession(store, baselineRun.id, config.observer);
-	return { run, tasks, suite, baseline: { run: baselineRun, tasks: baselineTasks } };
+	return { run, tasks, suite, sandbox, baseline: { run: baselineRun, tasks: baselineTasks } };
 }
 
 /** The fallback model as settings the agent reads (ours; Roo Code has no such setting). */

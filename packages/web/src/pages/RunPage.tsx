@@ -513,6 +513,9 @@ export function RunPage({ id }: { id: number }) {
 						<span>
 							<span className="muted">agent</span> {run.agent}
 						</span>
+						<span data-testid="run-sandbox">
+							<span className="muted">sandbox</span> {run.sandbox}
+						</span>
 						{run.mcpServer && (
 							<span data-testid="run-mcp">
 								<span className="muted">MCP</span> {run.mcpServer}

@@ -28,7 +28,11 @@ export function registerRun(program: Command): void {
 			runDefaults.model,
 		)
 		.option("-a, --agent <name>", `agent adapter: ${agentNames().join(", ")}`, runDefaults.agent)
-		.option("--sandbox <name>", `where task commands run: ${sandboxNames().join(", ")}`, runDefaults.sandbox)
+		.option(
+			"--sandbox <name>",
+			`where the agent's commands and the tests run: auto (bwrap where it works here, else local), ${sandboxNames().join(", ")}`,
+			runDefaults.sandbox,
+		)
 		.option("-s, --suite <path>", "exercise suite folder (default: the bundled exercises/)")
 		.option("-i, --include <language>", "only these languages (repeatable or comma-separated)", language)
 		.option("-e, --exclude <language>", "leave out these languages (repeatable or comma-separated)", language)
@@ -146,6 +150,7 @@ export function registerRun(program: Command): void {
 							? `Runs ${created.run.id} (with MCP: ${created.run.mcpServer}) and ${created.baseline.run.id} (without MCP): ${total} tasks interleaved, with ${what}\n`
 							: `Run ${created.run.id}: ${total} task${total === 1 ? "" : "s"} with ${what}\n`,
 					);
+					process.stderr.write(`Sandbox: ${created.sandbox.description.replace(/^sandbox /, "")}\n`);
 				}
 				const runs = await executeWithProgress(
 					ctx,
