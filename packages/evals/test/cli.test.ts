@@ -350,6 +350,7 @@ describe("evals validate", () => {
 	};
 	type Validation = {
 		suite: string;
+		sandbox: string;
 		exercises: {
 			language: string;
 			exercise: string;
@@ -375,8 +376,10 @@ describe("evals validate", () => {
 
 	function expectValidationContract(value: unknown): Validation {
 		const report = value as Validation;
-		expect(Object.keys(report).sort()).toEqual(["exercises", "notGradable", "suite", "summary"]);
+		expect(Object.keys(report).sort()).toEqual(["exercises", "notGradable", "sandbox", "suite", "summary"]);
 		expect(report.suite).toBeTypeOf("string");
+		// The sandbox the tests ran in: auto chose it.
+		expect(["bwrap", "local"]).toContain(report.sandbox);
 		expect(Array.isArray(report.exercises)).toBe(true);
 		for (const row of report.exercises) {
 			expect(Object.keys(row).sort()).toEqual([

@@ -165,7 +165,7 @@ describe("HTTP API", () => {
 		const agent = await api.call("POST", "/api/runs", { body: { agent: "copilot" } });
 		expect(errorOf(agent).message).toMatch(/Unknown agent "copilot"/);
 
-		const suite = await api.call("POST", "/api/runs", { body: { suite: "/nonexistent/suite" } });
+		const suite = await api.call("POST", "/api/runs", { body: { suite: join(bundledSuitePath(), "nonexistent") } });
 		expect(suite.status).toBe(400);
 		expect(errorOf(suite).message).toMatch(/does not exist/);
 
@@ -526,7 +526,10 @@ describe("HTTP API", () => {
 			difficulty: expect.any(String),
 			reference: true,
 		});
-		const missing = await api.call("GET", "/api/exercises?suite=/nonexistent");
+		const missing = await api.call(
+			"GET",
+			`/api/exercises?suite=${encodeURIComponent(join(bundledSuitePath(), "nonexistent"))}`,
+		);
 		expect(missing.status).toBe(400);
 		expect(errorOf(missing).message).toMatch(/does not exist/);
 	});

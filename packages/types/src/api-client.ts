@@ -17,6 +17,7 @@ import type {
 	TaskDetail,
 	TaskListResponse,
 } from "./api.js";
+import type { ObserverView, RecommendationView } from "./observer.js";
 import type { RunConfigInput } from "./run.js";
 import type { RunStatus, TaskStatus } from "./values.js";
 import type { WorkerListResponse } from "./workers.js";
@@ -108,6 +109,15 @@ export function createApiClient(options: ApiClientOptions = {}) {
 		createRun: (body: RunConfigInput) => json<CreateRunResponse>("POST", "/api/runs", body),
 		deleteRun: (id: number) => json<void>("DELETE", `/api/runs/${id}`),
 		cancelRun: (id: number) => json<RunCancelResponse>("POST", `/api/runs/${id}/cancel`),
+		/** Continues a paused or interrupted run; `budgetUsd` replaces the observer's budget first. */
+		resumeRun: (id: number, body: { budgetUsd?: number } = {}) =>
+			json<RunCancelResponse>("POST", `/api/runs/${id}/resume`, body),
+		/** The observer's session, findings, insights and recommendations for a run. */
+		getObserver: (id: number) => json<ObserverView>("GET", `/api/runs/${id}/observer`),
+		applyRecommendation: (runId: number, recommendationId: number) =>
+			json<RecommendationView>("POST", `/api/runs/${runId}/observer/recommendations/${recommendationId}/apply`),
+		dismissRecommendation: (runId: number, recommendationId: number) =>
+			json<RecommendationView>("POST", `/api/runs/${runId}/observer/recommendations/${recommendationId}/dismiss`),
 		listTasks: (runId: number, query: TaskListParams = {}) =>
 			json<TaskListResponse>("GET", `/api/runs/${runId}/tasks${toQueryString({ ...query })}`),
 		/** Every task of a run, paging through the API so large runs load completely. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { mcpConfigFileSchema } from "./mcp.js";
+import { runObserverSchema } from "./observer.js";
 import { settingsSchema } from "./settings.js";
 import { languages, otelModes, runDefaults, runLimits } from "./values.js";
 
@@ -38,7 +39,7 @@ export const runConfigSchema = z
 	.object({
 		model: z.string().trim().min(1).default(runDefaults.model),
 		agent: z.string().trim().min(1).default(runDefaults.agent),
-		/** Where task commands run: "local", or a registered sandbox such as "bwrap". */
+		/** Where task commands run: "auto" (bwrap where it works, else local), "local", "bwrap", or another registered sandbox. */
 		sandbox: z.string().trim().min(1).default(runDefaults.sandbox),
 		suite: z.string().trim().min(1).optional(),
 		include: z.array(languageSchema).optional(),
@@ -71,6 +72,11 @@ export const runConfigSchema = z
 		 * executes the run, never from here.
 		 */
 		otel: z.enum(otelModes, { error: `must be one of ${otelModes.join(", ")}` }).optional(),
+		/**
+		 * The observer: detectors over the run's events and history, its findings, and what it may
+		 * do about them (steering), with the run's budget. Off when absent.
+		 */
+		observer: runObserverSchema.optional(),
 		/** Extra agent settings (StartNewTask.configuration); secrets are never stored. */
 		settings: settingsSchema.optional(),
 	})

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import type { CreateRunResponse } from "@agent-evals/types";
+import type { CreateRunResponse, ObserverView } from "@agent-evals/types";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunResponse, TaskDetail, TaskList } from "../src/api/types.js";
@@ -861,6 +861,183 @@ describe.skipIf(!hasChromium)(
 				expectNoConsoleErrors([/status of 400 \(Bad Request\) \(http:\/\/[^)]+\/api\/runs\)/]);
 			},
 			SLOW * 2,
+		);
+
+		it(
+			"takes observer options in the form, shows live findings with their evidence, and applies and dismisses recommendations",
+			async () => {
+				const page = await openPage();
+				await page.goto("/runs/new");
+				await page.waitForSelector(tid("new-run-form"));
+				await page.selectOption(tid("field-provider"), "oracle");
+				await page.locator("label.segment", { hasText: "Pick exercises" }).click();
+				await page.fill(tid("exercise-search"), "python roman");
+				await page.check(`${tid("exercise-option")}[value="python/roman-numerals"]`);
+				// A budget nobody watches would mislead: the form asks for a level first.
+				await page.fill(tid("field-budget"), "5");
+				await page.click(tid("submit-run"));
+				expect(await page.textContent(tid("field-error-observer"))).toBe(
+					"Choose an observer level: the budget and steering need the observer",
+				);
+				await page.selectOption(tid("field-observer-level"), "basic");
+				await page.click(tid("submit-run"));
+				await page.waitForURL(/\/runs\/\d+$/);
+				await waitForStatus(page, "completed");
+				const panel = page.locator(tid("observer-panel"));
+				await panel.waitFor();
+				expect(await panel.locator(tid("observer-mode")).textContent()).toMatch(
+					/^basic · monitor-only · insights store/,
+				);
+				expect(await panel.locator(tid("observer-budget-spent")).textContent()).toMatch(/ of \$5(\.00)? spent \(0%\)$/);
+				expect(await panel.locator(tid("observer-no-findings")).count()).toBe(1);
+
+				// Two tasks reading the same file again and again: a loop each, and a cancel_task for each.
+				const again = { toolCalls: [{ name: "read_file", input: { path: "roman_numerals.py" } }], delayMs: 300 };
+				const created = await api<CreateRunResponse>("/api/runs", {
+					method: "POST",
+					headers: { "Content-Type": "application/json" },
+					body: JSON.stringify({
+						model: "scripted",
+						exercises: ["python/roman-numerals"],
+						name: "e2e observer",
+						iterations: 2,
+						concurrency: 2,
+						settings: {
+							script: [
+								...Array.from({ length: 60 }, () => again),
+								{ toolCalls: [{ name: "attempt_completion", input: { result: "done" } }] },
+							],
+						},
+						observer: { level: "full", steering: "suggest", config: { intervalSeconds: 0.5 } },
+					}),
+				});
+				await page.goto(`/runs/${created.id}`);
+				const recommendations = page.locator(`${tid("observer-recommendation")}[data-status="pending"]`);
+				// Live: they arrive over the stream while the run is still running.
+				await expect.poll(() => recommendations.count(), { timeout: SLOW }).toBe(2);
+				expect(await page.getAttribute(`.title-row ${tid("run-status")}`, "data-status")).toBe("running");
+				const findings = page.locator(`${tid("observer-finding")}[data-detector="loop"]`);
+				expect(await findings.count()).toBe(2);
+				const finding = findings.first();
+				expect(await finding.locator(tid("finding-values")).textContent()).toMatch(
+					/^detected \d+ calls · expected 1 calls · threshold 5 calls$/,
+				);
+				await finding.locator(`${tid("finding-evidence")} > summary`).click();
+				expect(await finding.locator(tid("finding-evidence")).textContent()).toContain("read_file");
+				// The evidence links into the task drawer.
+				const taskLink = finding.locator(tid("finding-task")).first();
+				const taskId = await taskLink.getAttribute("data-task-id");
+				await taskLink.click();
+				await page.locator(tid("task-drawer")).waitFor();
+				expect(new URL(page.url()).searchParams.get("task")).toBe(taskId);
+				await page.keyboard.press("Escape");
+
+				const ids = await Promise.all(
+					[0, 1].map((index) => recommendations.nth(index).getAttribute("data-recommendation-id")),
+				);
+				const [first, second] = [ids[0] ?? null, ids[1] ?? null];
+				const byId = (id: string | null) =>
+					page.locator(`${tid("observer-recommendation")}[data-recommendation-id="${id}"]`);
+				await byId(first).locator(tid("recommendation-apply")).click();
+				await expect.poll(() => byId(first).getAttribute("data-status")).toBe("applied");
+				expect(await byId(first).locator(tid("recommendation-status")).textContent()).toBe("applied by human");
+				expect(await byId(first).locator(tid("recommendation-outcome")).textContent()).toMatch(
+					/^task \d+ cancelled \(was running\)/,
+				);
+				await byId(second).locator(tid("recommendation-dismiss")).click();
+				await expect.poll(() => byId(second).getAttribute("data-status")).toBe("ignored");
+				expect(await byId(second).locator(tid("recommendation-apply")).count()).toBe(0);
+
+				await waitForStatus(page, "completed");
+				// What the page shows is what the tables hold.
+				const view = await api<ObserverView>(`/api/runs/${created.id}/observer`);
+				expect(view.recommendations.map((r) => [String(r.id), r.status, r.appliedBy])).toEqual([
+					[first, "applied", "human"],
+					[second, "ignored", "human"],
+				]);
+				expect(view.session).toMatchObject({ status: "ended", appliedCount: 1 });
+				await page.evaluate(() => window.scrollTo(0, 0));
+				await page.screenshot({ path: path.join(shotsDir, "run-observer-1280x800-light.png"), fullPage: true });
+				// Evidence is long monospace text: on a phone it wraps inside the panel, not past the screen.
+				const phone = await openPage({ width: 390, height: 844, colorScheme: "dark" });
+				await phone.goto(`/runs/${created.id}`);
+				await phone
+					.locator(`${tid("observer-finding")} ${tid("finding-evidence")} > summary`)
+					.first()
+					.click();
+				expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+				await phone.screenshot({ path: path.join(shotsDir, "run-observer-390x844-dark.png"), fullPage: true });
+				expectNoConsoleErrors();
+			},
+			SLOW * 3,
+		);
+
+		it(
+			"pauses a run at its budget from the Observer panel and resumes it with a larger one",
+			async () => {
+				// Each task costs $1 (a million input tokens at $1 per million): a $2.50 budget breaks on the third.
+				const solution = readFileSync(
+					path.join(repoRoot, "exercises", "python", "roman-numerals", ".meta", "solution", "roman_numerals.py"),
+					"utf8",
+				);
+				const solve = {
+					toolCalls: [{ name: "write_to_file", input: { path: "roman_numerals.py", content: solution } }],
+				};
+				const expensive = {
+					toolCalls: [{ name: "attempt_completion", input: { result: "done" } }],
+					usage: { inputTokens: 1_000_000, outputTokens: 0 },
+					delayMs: 800,
+				};
+				const created = await api<CreateRunResponse>("/api/runs", {
+					method: "POST",
+					headers: { "Content-Type": "application/json" },
+					body: JSON.stringify({
+						model: "scripted",
+						exercises: ["python/roman-numerals"],
+						name: "e2e budget",
+						iterations: 5,
+						concurrency: 1,
+						settings: { script: [solve, expensive], modelInfo: { inputPrice: 1, outputPrice: 0 } },
+						observer: { level: "basic", steering: "suggest", budgetUsd: 2.5, config: { intervalSeconds: 0.5 } },
+					}),
+				});
+				const page = await openPage();
+				await page.goto(`/runs/${created.id}`);
+				const pause = page.locator(`${tid("observer-recommendation")}[data-type="pause_run"][data-status="pending"]`);
+				await pause.waitFor({ timeout: SLOW });
+				expect(await page.getAttribute(tid("observer-budget"), "data-tone")).toBe("bad");
+				expect(await page.textContent(tid("observer-budget-projected"))).toMatch(/^ · projected \$\d+\.\d\d \(\$/);
+				await pause.locator(tid("recommendation-apply")).click();
+				await waitForStatus(page, "paused");
+				// Nothing lost: what ran keeps its verdict, the rest waits (the stopped attempt goes back to pending
+				// just after the run is marked paused).
+				await expect
+					.poll(
+						async () => {
+							const { tasks } = await api<TaskList>(`/api/runs/${created.id}/tasks`);
+							return [...new Set(tasks.map((task) => task.status))].sort();
+						},
+						{ timeout: SLOW },
+					)
+					.toEqual(["passed", "pending"]);
+
+				await page.fill(tid("resume-budget"), "0");
+				await page.click(tid("resume-run"));
+				await expect
+					.poll(() => page.locator(".toast").allTextContents())
+					.toEqual(expect.arrayContaining([expect.stringContaining("The new budget must be a number of USD above 0")]));
+				expect(await page.getAttribute(`.title-row ${tid("run-status")}`, "data-status")).toBe("paused");
+				await page.fill(tid("resume-budget"), "50");
+				await page.click(tid("resume-run"));
+				await waitForStatus(page, "completed");
+				const done = await api<TaskList>(`/api/runs/${created.id}/tasks`);
+				expect(done.tasks.map((task) => task.status)).toEqual(Array(5).fill("passed"));
+				await expect
+					.poll(async () => (await api<ObserverView>(`/api/runs/${created.id}/observer`)).session?.budgetUsd)
+					.toBe(50);
+				expectNoConsoleErrors();
+			},
+			SLOW * 3,
 		);
 	},
 );

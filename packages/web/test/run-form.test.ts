@@ -57,6 +57,44 @@ describe("validateRunForm", () => {
 		expect(other).toEqual([]);
 	});
 
+	it("sends the observer only with a level, and refuses a budget or steering without one", () => {
+		expect(validateRunForm(defaultRunForm).request?.observer).toBeUndefined();
+		const observed = validateRunForm({
+			...defaultRunForm,
+			observerLevel: "full",
+			steering: "suggest",
+			insights: "export",
+			budgetUsd: " 2.5 ",
+		});
+		expect(observed.errors).toEqual({});
+		expect(observed.request?.observer).toEqual({
+			level: "full",
+			steering: "suggest",
+			insights: "export",
+			budgetUsd: 2.5,
+		});
+		// The level's own steering default is the server's to apply: nothing is sent for it.
+		expect(validateRunForm({ ...defaultRunForm, observerLevel: "autonomous" }).request?.observer).toEqual({
+			level: "autonomous",
+			insights: "store",
+		});
+		expect(validateRunForm({ ...defaultRunForm, budgetUsd: "5" }).errors).toEqual({
+			observer: "Choose an observer level: the budget and steering need the observer",
+		});
+		expect(validateRunForm({ ...defaultRunForm, steering: "auto" }).errors.observer).toMatch(
+			/^Choose an observer level/,
+		);
+		for (const budgetUsd of ["0", "-1", "lots"]) {
+			expect(validateRunForm({ ...defaultRunForm, observerLevel: "basic", budgetUsd }).errors).toEqual({
+				observer: "The budget must be a number of USD above 0",
+			});
+		}
+		// The server's path for a bad observer value lands on the observer section.
+		expect(issuesToFieldErrors([{ path: "observer.budgetUsd", message: "must be more than 0" }]).fields).toEqual({
+			observer: "must be more than 0",
+		});
+	});
+
 	it("accepts the defaults as an oracle smoke run", () => {
 		const { request, errors } = validateRunForm(defaultRunForm);
 		expect(errors).toEqual({});

@@ -7,6 +7,7 @@ import { loadSettings } from "../config/settings.js";
 import type { Logger } from "../log.js";
 import { McpRuntime, type McpRuntimeOptions, type McpTaskExtras } from "../mcp/runtime.js";
 import type { ResolvedModel } from "../providers/types.js";
+import { type CommandSandbox, commandSandboxFromEnv } from "../sandbox/from-env.js";
 import { TaskStorage } from "../task/storage.js";
 import type { Task, TaskOptions } from "../task/task.js";
 import { AgentTelemetry } from "../telemetry/agent-telemetry.js";
@@ -57,6 +58,8 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 	private taskRuntime: Promise<TaskRuntime> | undefined;
 	private readonly mcp: McpRuntime;
 	private readonly telemetry: AgentTelemetry;
+	/** From the environment the agent started with, never from settings a task could change. */
+	private readonly commandSandbox: CommandSandbox | undefined;
 	/** Counts StartNewTask commands, so one overtaken while its MCP servers connect does not start. */
 	private starts = 0;
 
@@ -66,6 +69,12 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		this.env = options.env ?? process.env;
 		this.mcp = new McpRuntime({ workspace: options.workspace, env: this.env, log: options.log, hub: options.mcp });
 		this.telemetry = new AgentTelemetry(this.env, options.log);
+		this.commandSandbox = commandSandboxFromEnv(this.env);
+		if (this.commandSandbox && "error" in this.commandSandbox) {
+			options.log.log("error", `commands will be refused: ${this.commandSandbox.error}`);
+		} else if (this.commandSandbox) {
+			options.log.log("info", "commands run in the runner's bwrap sandbox");
+		}
 		this.server = new IpcServer(options.socketPath, {
 			log: (level, message) => options.log.log(level, `ipc: ${message}`),
 		});
@@ -288,6 +297,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 			emit: (event) => this.broadcast(event),
 			log: this.options.log,
 			context: this.context,
+			...(this.commandSandbox ? { commandSandbox: this.commandSandbox } : {}),
 			...(tracer ? { tracer, flushTelemetry: () => this.telemetry.flush() } : {}),
 			...this.options.taskOptions,
 		};

@@ -16,6 +16,7 @@ import type { Logger } from "../log.js";
 import { costOf, usageFromAiSdk } from "../providers/cost.js";
 import { withRetries } from "../providers/retry.js";
 import type { ResolvedModel, TurnUsage } from "../providers/types.js";
+import type { CommandSandbox } from "../sandbox/from-env.js";
 import { TaskSpans } from "../telemetry/spans.js";
 import { findTool, runTool, toolDescriptorsForModel, toolSchemasForModel } from "../tools/registry.js";
 import type { ToolDefinition, ToolResult } from "../tools/types.js";
@@ -48,6 +49,8 @@ export interface TaskOptions {
 	tracer?: Tracer;
 	/** Sends the spans; awaited before the task's last event, after which the runner may stop us. */
 	flushTelemetry?: () => Promise<void>;
+	/** Where execute_command runs commands (the runner's sandbox); unset: plain child processes. */
+	commandSandbox?: CommandSandbox;
 }
 
 interface ToolCall {
@@ -379,10 +382,12 @@ export class Task {
 			withRetries(() => this.streamTurn(), {
 				signal: this.abort.signal,
 				maxRetries: 3,
-				onRetry: ({ attempt, delayMs, error }) => {
+				onRetry: ({ attempt, delayMs, error, status }) => {
+					// The status first, as Roo Code's provider errors have it ("429 …"): a runner
+					// (the observer's rate-limit detector) can tell a rate limit from an outage.
 					this.ui.say(
 						"api_req_retry_delayed",
-						`${describe(error)}\nRetry ${attempt} in ${Math.ceil(delayMs / 1000)} s.`,
+						`${status === undefined ? "" : `HTTP ${status}: `}${describe(error)}\nRetry ${attempt} in ${Math.ceil(delayMs / 1000)} s.`,
 					);
 				},
 			}),
@@ -507,6 +512,7 @@ export class Task {
 					commandTimeoutMs: this.limits.commandTimeoutMs,
 					maxOutputChars: this.limits.maxToolOutputChars,
 					log: this.options.log,
+					...(this.options.commandSandbox ? { sandbox: this.options.commandSandbox } : {}),
 					onProgress: (chunk) => {
 						output += chunk;
 						if (outputTs === undefined) outputTs = this.ui.say("command_output", output, { partial: true });

@@ -5,6 +5,7 @@ import { registerCompare } from "./commands/compare.js";
 import { registerExercises } from "./commands/exercises.js";
 import { registerFlaky } from "./commands/flaky.js";
 import { registerManage } from "./commands/manage.js";
+import { registerObserve } from "./commands/observe.js";
 import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
 import { registerWorker } from "./commands/worker.js";
@@ -19,6 +20,7 @@ const program = new Command()
 
 registerRun(program);
 registerManage(program);
+registerObserve(program);
 registerCompare(program);
 registerFlaky(program);
 registerExercises(program);

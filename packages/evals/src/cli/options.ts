@@ -1,6 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { languageSchema, type RunConfig, runConfigSchema, runDefaults, settingsSchema } from "@agent-evals/types";
+import {
+	languageSchema,
+	type ObserverConfig,
+	observerConfigSchema,
+	type RunConfig,
+	runConfigSchema,
+	runDefaults,
+	settingsSchema,
+} from "@agent-evals/types";
 import { InvalidArgumentError } from "commander";
 import { settingKeyProblem } from "../run/plan.js";
 import { UsageError } from "./errors.js";
@@ -93,6 +101,48 @@ export function mcpFromFlags(flags: Record<string, unknown>): unknown {
 	};
 }
 
+/**
+ * `--observer-config FILE`: the observer's thresholds, every one checked, a bad one named with
+ * its place in the file ("runaway.k: must be at least 1").
+ */
+export function observerConfigFromFile(file: string): ObserverConfig {
+	const path = resolve(file);
+	const parsed = observerConfigSchema.safeParse(readJsonFile(path, "observer config"));
+	if (parsed.success) return parsed.data;
+	const issue = parsed.error.issues[0];
+	const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+	throw new UsageError(`The observer config ${path}: ${where}${issue?.message ?? "invalid"}.`);
+}
+
+/**
+ * `--observer LEVEL` with `--steering`, `--insights`, `--budget`, `--observer-config` and
+ * `--observer-model`: the run's observer, or undefined when it is off. The others need the level.
+ */
+export function observerFromFlags(flags: Record<string, unknown>): unknown {
+	if (flags.observer === undefined) {
+		for (const [flag, key] of [
+			["--steering", "steering"],
+			["--insights", "insights"],
+			["--budget", "budget"],
+			["--observer-config", "observerConfig"],
+			["--observer-model", "observerModel"],
+		] as const) {
+			if (flags[key] !== undefined) {
+				throw new UsageError(`${flag} needs --observer basic|full|autonomous (the observer is off without it).`);
+			}
+		}
+		return undefined;
+	}
+	return {
+		level: flags.observer,
+		steering: flags.steering,
+		insights: flags.insights,
+		budgetUsd: flags.budget,
+		model: flags.observerModel,
+		config: flags.observerConfig === undefined ? undefined : observerConfigFromFile(flags.observerConfig as string),
+	};
+}
+
 /** The run command's flags, checked against the same schema the HTTP API uses. */
 export function runConfigFrom(flags: Record<string, unknown>): RunConfig {
 	const parsed = runConfigSchema.safeParse({
@@ -118,6 +168,7 @@ export function runConfigFrom(flags: Record<string, unknown>): RunConfig {
 		tries: flags.tries,
 		fallbackModel: flags.fallbackModel,
 		otel: flags.otel,
+		observer: observerFromFlags(flags),
 	});
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];

@@ -4,7 +4,7 @@ export { GoRunner, parseGoTestOutput } from "./go.js";
 export { type GradeReport, gradeExercise, REFACTORING_NOTE } from "./grade.js";
 export { JavaRunner } from "./java.js";
 export { generatedPom, gradleDependencies, readJUnitReports } from "./java-build.js";
-export { JavaScriptRunner, type JavaScriptRunnerOptions, jsCacheDir, parseJsTestOutput } from "./javascript.js";
+export { JavaScriptRunner, type JavaScriptRunnerOptions, parseJsTestOutput } from "./javascript.js";
 export {
 	DependencyCache,
 	DependencyInstallError,
@@ -14,6 +14,7 @@ export {
 	makeReadOnly,
 	removeTree,
 } from "./js-cache.js";
+export { jsCacheDir } from "./js-cache-dir.js";
 export { CorepackProvider, PackageManagerUnavailableError } from "./js-corepack.js";
 export {
 	canonicalJson,

@@ -6,13 +6,16 @@ import type { ExecResult, Sandbox } from "../sandbox/sandbox.js";
 import { emptyCounts, judgeCounts, NO_TESTS, numbersByWord, type TestCounts } from "./counts.js";
 import { askHostOnce } from "./host.js";
 import { DependencyCache, DependencyInstallError, linkNodeModules, type PreparedDependencies } from "./js-cache.js";
+import { jsCacheDir } from "./js-cache-dir.js";
 import { CorepackProvider } from "./js-corepack.js";
 import { dependencyKey, entryFiles, readDependencyInputs, sameInputs, uncacheableReason } from "./js-deps.js";
 import { LOCKFILES, type ManagerName, planPackageManager } from "./js-manager.js";
 import type { GradeOptions, GradeResult, LanguageRunner, RunnerOptions } from "./runner.js";
 import { type GradingSession, GradingStop, runGrading } from "./session.js";
 
-const NETWORK_FAILURE = /ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENETUNREACH|network|getaddrinfo/i;
+// ENOTCACHED: offline (the bwrap sandbox), a package the npm cache does not hold.
+const NETWORK_FAILURE =
+	/ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENETUNREACH|ENOTCACHED|network|getaddrinfo/i;
 
 /**
  * Test counts from whichever runner `npm test` started: Node's test runner (TAP or spec reporter),
@@ -77,12 +80,6 @@ function shellQuote(value: string): string {
 
 const MISSING_TEST_SCRIPT =
 	/Missing script: "?test"?|missing script: test|Command "test" not found|Couldn't find a script named "test"/i;
-
-/** The JavaScript cache folder: `$EVALS_CACHE_DIR/js`, else `${XDG_CACHE_HOME:-~/.cache}/agent-evals/js`. */
-export function jsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-	const base = env.EVALS_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "agent-evals");
-	return path.join(base, "js");
-}
 
 export interface JavaScriptRunnerOptions extends RunnerOptions {
 	/** Where corepack's home, the package-manager shims and the dependency sets live. Default `jsCacheDir()`. */

@@ -43,6 +43,10 @@ export interface RunOptions {
 	timeoutMs?: number;
 	/** A timeout is an answer here (a probe), not the end of grading. */
 	allowTimeout?: boolean;
+	/** Folders outside the workspace the command writes (a build folder); see `ExecOptions.writablePaths`. */
+	writablePaths?: readonly string[];
+	/** Folders outside the workspace the command reads; see `ExecOptions.readablePaths`. */
+	readablePaths?: readonly string[];
 }
 
 /**
@@ -55,6 +59,7 @@ export class GradingSession {
 	readonly signal: AbortSignal | undefined;
 	private readonly parts: string[] = [];
 	private derivedEnv: Record<string, string> = {};
+	private readonly extraPaths = { writable: [] as string[], readable: [] as string[] };
 
 	constructor(
 		private readonly sandbox: Sandbox,
@@ -75,6 +80,20 @@ export class GradingSession {
 		this.derivedEnv = { ...this.derivedEnv, ...env };
 	}
 
+	/** Whether commands run without network: dependencies must be on the machine before they run. */
+	get offline(): boolean {
+		return this.sandbox.offline === true;
+	}
+
+	/**
+	 * Folders outside the workspace that every later command may write or read (a build folder,
+	 * a link to the workspace), which a confining sandbox would otherwise hide or keep read-only.
+	 */
+	allowPaths(paths: { writable?: readonly string[]; readable?: readonly string[] }): void {
+		this.extraPaths.writable.push(...(paths.writable ?? []));
+		this.extraPaths.readable.push(...(paths.readable ?? []));
+	}
+
 	/** The environment a command gets: quiet defaults, the command's own, the runner's, then derived ones. */
 	environment(extra: Record<string, string> = {}): Record<string, string> {
 		return { ...BASE_ENV, ...extra, ...this.runnerEnv, ...this.derivedEnv };
@@ -85,6 +104,9 @@ export class GradingSession {
 		const timeoutMs = Math.min(options.timeoutMs ?? this.timeoutMs, this.timeoutMs);
 		const result = await this.sandbox.exec(command, {
 			cwd,
+			workspace: this.workspace,
+			writablePaths: [...this.extraPaths.writable, ...(options.writablePaths ?? [])],
+			readablePaths: [...this.extraPaths.readable, ...(options.readablePaths ?? [])],
 			timeoutMs,
 			env: this.environment(options.env),
 			...(this.signal ? { signal: this.signal } : {}),
@@ -92,6 +114,9 @@ export class GradingSession {
 		});
 		const text = this.record(command, result, timeoutMs);
 		if (result.cancelled) throw new GradingStop("infra", "grading cancelled");
+		if (result.stoppedBecause !== undefined) {
+			throw new GradingStop("failed", `the sandbox stopped \`${command}\`: ${result.stoppedBecause}`);
+		}
 		if (result.timedOut && !options.allowTimeout) {
 			throw new GradingStop("timeout", `\`${command}\` timed out after ${seconds(timeoutMs)} s`);
 		}
@@ -107,11 +132,13 @@ export class GradingSession {
 		this.commands.push({ command, exitCode: result.exitCode, durationMs: result.durationMs });
 		const status = result.timedOut
 			? `timed out after ${seconds(timeoutMs)} s; process tree killed`
-			: result.cancelled
-				? "cancelled"
-				: result.exitCode !== null
-					? `exit code ${result.exitCode}`
-					: `killed by ${result.signal ?? "a signal"}`;
+			: result.stoppedBecause !== undefined
+				? `stopped by the sandbox: ${result.stoppedBecause}`
+				: result.cancelled
+					? "cancelled"
+					: result.exitCode !== null
+						? `exit code ${result.exitCode}`
+						: `killed by ${result.signal ?? "a signal"}`;
 		const text = stripAnsi(result.output);
 		const body = text.endsWith("\n") || text === "" ? text : `${text}\n`;
 		this.parts.push(`$ ${command}\n${body}[${status}, ${seconds(result.durationMs)} s]\n`);
@@ -141,6 +168,7 @@ export class GradingSession {
 			`for tool in ${list}; do command -v "$tool" >/dev/null 2>&1 || printf 'missing:%s\\n' "$tool"; done`,
 			{
 				cwd: this.workspace,
+				workspace: this.workspace,
 				timeoutMs: Math.min(this.timeoutMs, 15_000),
 				env: this.environment(),
 				...(this.signal ? { signal: this.signal } : {}),

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IpcClient } from "@agent-evals/ipc";
@@ -319,7 +319,12 @@ function lastLine(text: string | undefined): string {
 	return text?.trim().split("\n").at(-1) ?? "(no output)";
 }
 
-/** A per-attempt socket path short enough for the 104-byte sun_path limit on macOS. */
-export function shortSocketPath(): string {
-	return join(tmpdir(), `evals-${randomBytes(6).toString("hex")}.sock`);
+/**
+ * A per-attempt socket in a folder of its own that only this user may enter (mkdtemp makes it
+ * 0700): the socket file's own mode is set only after bind, and another user must not even find
+ * it. Short enough for the 104-byte sun_path limit on macOS. Remove `dir` when the attempt ends.
+ */
+export async function privateSocketPath(): Promise<{ dir: string; socketPath: string }> {
+	const dir = await mkdtemp(join(tmpdir(), "evals-"));
+	return { dir, socketPath: join(dir, "agent.sock") };
 }

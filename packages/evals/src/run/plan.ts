@@ -15,6 +15,8 @@ import { loadSuite } from "../exercises/load.js";
 import { selectExercises } from "../exercises/select.js";
 import { type Exercise, type Language, type Suite, SuiteLoadError, UnknownExerciseError } from "../exercises/types.js";
 import { maskRunMcpServers, type ResolvedRunMcp, rememberRunMcpServers, resolveRunMcp } from "../mcp/run-servers.js";
+import { checkObserverOptions, createObserverSession } from "../observer/session.js";
+import { AUTO_SANDBOX, chooseSandbox, type SandboxChoice, SandboxChoiceError } from "../sandbox/choose.js";
 import { getSandbox } from "../sandbox/registry.js";
 import { closestMatch } from "../suggest.js";
 import { otelModeFor, traceExportFor } from "../telemetry/config.js";
@@ -26,6 +28,8 @@ import { modelPricing, parseModelSpec } from "./model-spec.js";
 
 export interface PlannedRun {
 	run: Run;
+	/** The sandbox chosen for `config.sandbox` ("auto" resolved), with a line saying why. */
+	sandbox: SandboxChoice;
 	tasks: Task[];
 	suite: Suite;
 	/** With `mcp.ab`: the baseline arm, the same tasks without any MCP server. */
@@ -37,7 +41,7 @@ export interface PlannedRun {
  * ones we know. The CLI and the API make them before touching the store.
  */
 export function checkRunConfig(
-	config: Pick<RunConfig, "model" | "agent" | "sandbox" | "mcp" | "otel" | "settings" | "fallbackModel">,
+	config: Pick<RunConfig, "model" | "agent" | "sandbox" | "mcp" | "otel" | "settings" | "fallbackModel" | "observer">,
 ): void {
 	for (const key of Object.keys(config.settings ?? {})) {
 		const problem = settingKeyProblem(key, config.agent);
@@ -55,13 +59,14 @@ export function checkRunConfig(
 	}
 	try {
 		getAgentAdapter(config.agent);
-		getSandbox(config.sandbox);
+		if (config.sandbox !== AUTO_SANDBOX) getSandbox(config.sandbox);
 		// EVALS_OTEL and the OTLP endpoint variables: a typo is said now, not found in a silent trace.
 		traceExportFor(otelModeFor(config.otel, process.env), process.env);
 	} catch (error) {
 		throw new RunConfigError(describe(error));
 	}
 	if (config.mcp) resolveRunMcp(config.mcp);
+	if (config.observer) checkObserverOptions(config.observer);
 }
 
 /**
@@ -100,7 +105,8 @@ export function isRunConfigMistake(error: unknown): error is Error {
  * Chooses the exercises, checks that the agent can run here, and stores the run with one task
  * per (exercise, iteration). With MCP servers, their config is stored with secrets masked (this
  * process keeps the real one); with `mcp.ab`, a baseline run over the same tasks is stored too,
- * and the two are linked as a group.
+ * and the two are linked as a group. With an observer, each run gets its session (options,
+ * thresholds and budget, the budget being each run's own).
  */
 export async function createRun(store: Store, config: RunConfig): Promise<PlannedRun> {
 	checkRunConfig(config);
@@ -112,6 +118,9 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 	if (exercises.length === 0) throw new RunConfigError(`No exercises selected from ${suite.root}.`);
 	const unavailable = await adapter.unavailableReason();
 	if (unavailable) throw new RunConfigError(`The ${adapter.name} agent cannot run here: ${unavailable}`);
+	const sandbox = await chooseSandbox(config.sandbox).catch((error: unknown) => {
+		throw error instanceof SandboxChoiceError ? new RunConfigError(error.message) : error;
+	});
 	const settings: Settings = { ...config.settings, ...spec.settings, ...fallbackSettings(config.fallbackModel) };
 	if (config.systemPrompt) {
 		// Appended, as Roo Code appends its custom instructions to the system prompt.
@@ -124,7 +133,7 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 		name: config.name ?? null,
 		description: config.description ?? null,
 		agent: adapter.name,
-		sandbox: config.sandbox,
+		sandbox: sandbox.name,
 		suite: suite.root,
 		settings: redactSettings(settings),
 		concurrency: config.concurrency,
@@ -147,11 +156,13 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 	let run = await store.runs.create({ ...base, ...(mcp ? mcpColumns(mcp) : {}) });
 	if (mcp) rememberRunMcpServers(run.id, mcp.servers);
 	const tasks = await store.tasks.create(run.id, keys);
-	if (!mcp?.ab) return { run, tasks, suite };
+	if (config.observer) await createObserverSession(store, run.id, config.observer);
+	if (!mcp?.ab) return { run, tasks, suite, sandbox };
 	const baselineRun = await store.runs.create({ ...base, groupId: run.id, arm: "baseline" });
 	run = (await store.runs.update(run.id, { groupId: run.id, arm: "mcp" })) ?? run;
 	const baselineTasks = await store.tasks.create(baselineRun.id, keys);
-	return { run, tasks, suite, baseline: { run: baselineRun, tasks: baselineTasks } };
+	if (config.observer) await createObserverSession(store, baselineRun.id, config.observer);
+	return { run, tasks, suite, sandbox, baseline: { run: baselineRun, tasks: baselineTasks } };
 }
 
 /** The fallback model as settings the agent reads (ours; Roo Code has no such setting). */

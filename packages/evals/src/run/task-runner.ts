@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { join } from "node:path";
-import type { Settings, TaskEvent, TaskTry } from "@agent-evals/types";
+import { join, resolve } from "node:path";
+import type { SandboxProfile, Settings, TaskEvent, TaskTry } from "@agent-evals/types";
 import type { Bus } from "../bus/index.js";
 import type { PhaseTimings, Run, Task } from "../db/schema.js";
 import type { Store } from "../db/store.js";
@@ -12,13 +12,14 @@ import { McpRecorder } from "../mcp/recorder.js";
 import type { RunMcpServers } from "../mcp/run-servers.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import type { RunTrace, TaskTrace } from "../telemetry/run-trace.js";
+import { agentEnvironment } from "./agent-env.js";
 import {
 	type AgentSession,
 	continueTask,
 	type DriveResult,
 	driveTask,
 	InfraError,
-	shortSocketPath,
+	privateSocketPath,
 	startAgentSession,
 	stopAgent,
 	TaskTracker,
@@ -157,6 +158,8 @@ class TaskAttempt {
 	/** StartNewTask's configuration: the run's settings, plus the reference folder for the oracle. */
 	private settings: Settings = {};
 	private agentMs = 0;
+	/** The 0700 folder of the agent's socket. */
+	private socketDir: string | undefined;
 	private readonly tries: TaskTry[] = [];
 	/** Cumulative usage at the end of the previous try, to tell each try's share. */
 	private usageBefore = { tokensIn: 0, tokensOut: 0, cost: 0, agentMs: 0, gradeMs: 0 };
@@ -229,11 +232,14 @@ class TaskAttempt {
 		const storageDir = join(this.dir, "agent");
 		await mkdir(storageDir, { recursive: true });
 		await mkdir(this.workspace, { recursive: true });
+		const socket = await privateSocketPath();
+		this.socketDir = socket.dir;
+		const env = agentEnvironment(ctx.env ?? process.env, await this.commandProfile());
 		const preparing = this.phase("workspaceMs", () => this.prepareWorkspace());
 		const starting = this.phase("agentStartMs", () =>
 			startAgentSession(
 				ctx.adapter,
-				{ workspace: this.workspace, socketPath: shortSocketPath(), storageDir, env: ctx.env ?? process.env },
+				{ workspace: this.workspace, socketPath: socket.socketPath, storageDir, env },
 				(event) => {
 					this.recorder.record(event);
 					this.tracker.track(event);
@@ -253,6 +259,17 @@ class TaskAttempt {
 		}
 		if (started.status === "rejected") throw started.reason;
 		return started.value;
+	}
+
+	/**
+	 * The run's sandbox for the agent's own commands: its profile, hiding besides this attempt's
+	 * folder (the agent's history, the oracle's reference) and the suite (every reference solution).
+	 */
+	private async commandProfile(): Promise<SandboxProfile | undefined> {
+		const profile = await this.ctx.sandbox.agentProfile?.();
+		if (!profile) return undefined;
+		const hidden = [...profile.hidden, this.dir ?? "", resolve(this.ctx.run.suite)].filter((dir) => dir !== "");
+		return { ...profile, hidden: [...new Set(hidden)] };
 	}
 
 	private async prepareWorkspace(): Promise<void> {
@@ -455,6 +472,7 @@ class TaskAttempt {
 	}
 
 	async cleanUp(): Promise<void> {
+		if (this.socketDir) await rm(this.socketDir, { recursive: true, force: true }).catch(() => {});
 		if (this.dir && !this.ctx.keepWorkspace) {
 			await rm(this.dir, { recursive: true, force: true }).catch(
 				this.ctx.notes.catcher(`removing the workspace ${this.dir}`, this.task.id),

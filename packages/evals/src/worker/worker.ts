@@ -212,6 +212,8 @@ export class EvalsWorker {
 		const run = await store.runs.get(task.runId);
 		if (!run) return;
 		if (task.status !== "pending" && task.status !== "running") return; // a second delivery of a finished task
+		// Not claimed: `evals resume` enqueues the paused run's tasks again.
+		if (run.status === "paused") return;
 		if (isFinalRunStatus(run.status)) {
 			// Also a task a dead worker left running: nobody else would ever end it.
 			if (await store.tasks.claim(task, this.name)) {

@@ -11,6 +11,8 @@ import type {
 	FailureKind,
 	HealthResponse,
 	McpCall,
+	ObserverView,
+	RecommendationView,
 	RunConfigInput,
 	RunDetail,
 	RunDetailResponse,
@@ -37,6 +39,8 @@ export type {
 	CompareResponse,
 	FailureKind,
 	McpCall,
+	ObserverView,
+	RecommendationView,
 	RunDetail,
 	RunMcpResponse,
 	RunSortKey,
@@ -85,6 +89,7 @@ export type NewRunRequest = Pick<
 	| "prompts"
 	| "tries"
 	| "fallbackModel"
+	| "observer"
 >;
 
 export type ExportFormat = "csv" | "json" | "junit";

@@ -1,5 +1,14 @@
 import { providerIds } from "@agent-evals/types/providers";
-import { runDefaults, runLimits } from "@agent-evals/types/values";
+import {
+	type InsightsMode,
+	insightsModes,
+	type ObserverLevel,
+	observerLevels,
+	runDefaults,
+	runLimits,
+	type SteeringMode,
+	steeringModes,
+} from "@agent-evals/types/values";
 import type { ApiIssue, NewRunRequest } from "../api/types.js";
 
 /** Provider ids the model selector offers: the offline oracle first, and no "scripted" (a test double). */
@@ -43,7 +52,16 @@ export interface RunForm {
 	tries: string;
 	/** `provider:model` the agent moves to when the model fails for good; "" for none. */
 	fallbackModel: string;
+	/** The observer's level; "" leaves the run unobserved (the default). */
+	observerLevel: ObserverLevel | "";
+	/** "" takes the level's default: `auto` for autonomous, else `monitor-only`. */
+	steering: SteeringMode | "";
+	insights: InsightsMode;
+	/** The run's cap in USD; "" for none. */
+	budgetUsd: string;
 }
+
+export { insightsModes, observerLevels, steeringModes };
 
 export const defaultRunForm: RunForm = {
 	provider: runDefaults.model,
@@ -68,6 +86,10 @@ export const defaultRunForm: RunForm = {
 	prompts: {},
 	tries: String(runDefaults.tries),
 	fallbackModel: "",
+	observerLevel: "",
+	steering: "",
+	insights: "store",
+	budgetUsd: "",
 };
 
 /** Field names match the request body so server issues land on the same fields. */
@@ -88,7 +110,8 @@ export type RunFormField =
 	| "systemPrompt"
 	| "prompts"
 	| "tries"
-	| "fallbackModel";
+	| "fallbackModel"
+	| "observer";
 
 export type FieldErrors = Partial<Record<RunFormField, string>>;
 
@@ -149,6 +172,13 @@ export function validateRunForm(form: RunForm): { request?: NewRunRequest; error
 	if (Object.values(prompts).some((text) => text.length > PROMPT_MAX_CHARS))
 		errors.prompts = `Each prompt is at most ${PROMPT_MAX_CHARS} characters`;
 
+	const budget = form.budgetUsd.trim() === "" ? undefined : Number(form.budgetUsd.trim());
+	if (budget !== undefined && !(Number.isFinite(budget) && budget > 0))
+		errors.observer = "The budget must be a number of USD above 0";
+	// Only the observer watches the budget: a cap nobody enforces would mislead.
+	else if (!form.observerLevel && (budget !== undefined || form.steering))
+		errors.observer = "Choose an observer level: the budget and steering need the observer";
+
 	if (Object.keys(errors).length > 0) return { errors };
 
 	const request: NewRunRequest = {
@@ -181,6 +211,14 @@ export function validateRunForm(form: RunForm): { request?: NewRunRequest; error
 	if (Object.keys(prompts).length > 0) request.prompts = prompts as NewRunRequest["prompts"];
 	if (tries.value !== runDefaults.tries) request.tries = tries.value;
 	if (fallback) request.fallbackModel = fallback;
+	if (form.observerLevel) {
+		request.observer = {
+			level: form.observerLevel,
+			insights: form.insights,
+			...(form.steering ? { steering: form.steering } : {}),
+			...(budget !== undefined ? { budgetUsd: budget } : {}),
+		};
+	}
 	return { request, errors };
 }
 
@@ -249,6 +287,7 @@ const knownFields = new Set<string>([
 	"prompts",
 	"tries",
 	"fallbackModel",
+	"observer",
 ]);
 
 /** Server issues placed on their fields; the rest are shown above the form. */

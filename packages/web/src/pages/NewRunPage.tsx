@@ -10,13 +10,16 @@ import {
 	type ExerciseMode,
 	exerciseKey,
 	type FieldErrors,
+	insightsModes,
 	issuesToFieldErrors,
 	matchesExerciseSearch,
+	observerLevels,
 	parseMcpConfig,
 	plannedTaskCount,
 	providerChoices,
 	type RunForm,
 	type RunFormField,
+	steeringModes,
 	validateRunForm,
 } from "../lib/run-form.js";
 import { Link, navigate } from "../router.js";
@@ -163,6 +166,7 @@ const fieldOrder: RunFormField[] = [
 	"commandTimeoutSeconds",
 	"tries",
 	"fallbackModel",
+	"observer",
 	"settings",
 	"systemPrompt",
 	"prompts",
@@ -609,6 +613,92 @@ export function NewRunPage() {
 							</div>
 						</Field>
 					</details>
+				</fieldset>
+
+				<fieldset className="form-section" data-testid="observer-section">
+					<legend>Observer</legend>
+					<div className="grid-2">
+						<Field
+							label="Observer level"
+							name="observer"
+							error={errors.observer}
+							hint="basic: budget, infrastructure, stuck tasks · full: every detector · autonomous: full with auto steering"
+						>
+							<select
+								id="run-observer"
+								value={form.observerLevel}
+								onChange={(event) => set("observerLevel", event.target.value as RunForm["observerLevel"])}
+								data-testid="field-observer-level"
+								aria-describedby={describedBy("observer")}
+							>
+								<option value="">off</option>
+								{observerLevels.map((level) => (
+									<option key={level} value={level}>
+										{level}
+									</option>
+								))}
+							</select>
+						</Field>
+						<div className="field">
+							<label className="field-label" htmlFor="run-steering">
+								Steering
+							</label>
+							<select
+								id="run-steering"
+								value={form.steering}
+								disabled={!form.observerLevel}
+								onChange={(event) => set("steering", event.target.value as RunForm["steering"])}
+								data-testid="field-steering"
+							>
+								<option value="">the level&apos;s default</option>
+								{steeringModes.map((mode) => (
+									<option key={mode} value={mode}>
+										{mode}
+									</option>
+								))}
+							</select>
+							<p className="field-hint">
+								suggest: you apply or dismiss each recommendation · auto: safe ones are applied
+							</p>
+						</div>
+						<div className="field">
+							<label className="field-label" htmlFor="run-insights">
+								Insights
+							</label>
+							<select
+								id="run-insights"
+								value={form.insights}
+								disabled={!form.observerLevel}
+								onChange={(event) => set("insights", event.target.value as RunForm["insights"])}
+								data-testid="field-insights"
+							>
+								{insightsModes.map((mode) => (
+									<option key={mode} value={mode}>
+										{mode}
+									</option>
+								))}
+							</select>
+							<p className="field-hint">export and realtime also write observer.json and observer.md next to the run</p>
+						</div>
+						<div className="field">
+							<label className="field-label" htmlFor="run-budget">
+								Budget (USD)
+							</label>
+							<input
+								id="run-budget"
+								type="number"
+								inputMode="decimal"
+								min={0}
+								step="any"
+								value={form.budgetUsd}
+								placeholder="no cap"
+								onChange={(event) => set("budgetUsd", event.target.value)}
+								data-testid="field-budget"
+								aria-describedby={describedBy("observer")}
+							/>
+							<p className="field-hint">the observer warns at 80 % of it and recommends a pause at 100 %</p>
+						</div>
+					</div>
 				</fieldset>
 
 				<fieldset className="form-section" data-testid="mcp-section">

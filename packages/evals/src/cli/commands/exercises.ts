@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { runDefaults } from "@agent-evals/types";
 import type { Command } from "commander";
 import PQueue from "p-queue";
 import { loadSuite } from "../../exercises/load.js";
@@ -21,6 +22,9 @@ import {
 } from "../../grading/validate.js";
 import { table } from "../../report/format.js";
 import { bundledSuitePath } from "../../run/defaults.js";
+import { chooseSandbox, type SandboxChoice, SandboxChoiceError } from "../../sandbox/choose.js";
+import { getSandbox, sandboxNames } from "../../sandbox/registry.js";
+import { UnknownSandboxError } from "../../sandbox/sandbox.js";
 import { UsageError } from "../errors.js";
 import { collect, integer, language } from "../options.js";
 
@@ -45,6 +49,16 @@ function select(
 		});
 	} catch (error) {
 		if (error instanceof UnknownExerciseError) throw new UsageError(error.message);
+		throw error;
+	}
+}
+
+async function sandboxFrom(name: string): Promise<SandboxChoice> {
+	try {
+		return await chooseSandbox(name);
+	} catch (error) {
+		if (error instanceof SandboxChoiceError || error instanceof UnknownSandboxError)
+			throw new UsageError(error.message);
 		throw error;
 	}
 }
@@ -106,6 +120,11 @@ export function registerExercises(program: Command): void {
 			integer(1, 20),
 			1,
 		)
+		.option(
+			"--sandbox <name>",
+			`where the tests run: auto (bwrap where it works here, else local), ${sandboxNames().join(", ")}`,
+			runDefaults.sandbox,
+		)
 		.option("--json", "print JSON")
 		.action(
 			async (flags: {
@@ -116,13 +135,17 @@ export function registerExercises(program: Command): void {
 				exercise?: string[];
 				concurrency: number;
 				commandTimeout: number;
+				sandbox: string;
 				json?: boolean;
 			}) => {
 				const suite = await suiteFrom(flags.suite);
 				const exercises = select(suite, flags);
 				const notGradable = ungradableIn(suite, flags);
+				const choice = await sandboxFrom(flags.sandbox);
+				if (!flags.json) process.stderr.write(`Sandbox: ${choice.description.replace(/^sandbox /, "")}\n`);
 				const queue = new PQueue({ concurrency: flags.concurrency });
-				const options = { timeoutMs: flags.commandTimeout * 1000 };
+				// One sandbox for every grading: it resolves its toolchain folders once.
+				const options = { timeoutMs: flags.commandTimeout * 1000, sandbox: getSandbox(choice.name) };
 				let done = 0;
 				const rows = await Promise.all(
 					exercises.map(async (exercise) => {
@@ -143,6 +166,7 @@ export function registerExercises(program: Command): void {
 				if (flags.json) {
 					const report = {
 						suite: suite.root,
+						sandbox: choice.name,
 						exercises: rows,
 						summary,
 						notGradable: notGradable.map((e) => ({ language: e.language, exercise: e.name, reason: e.reason })),

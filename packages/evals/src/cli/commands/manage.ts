@@ -11,7 +11,8 @@ import {
 import { RunBusyError, RunConfigError, RunStateError } from "../../run/errors.js";
 import { openContext, wantsDistributed } from "../context.js";
 import { UsageError } from "../errors.js";
-import { integer, runId } from "../options.js";
+import { printObserverNotes } from "../observer-output.js";
+import { integer, positiveNumber, runId } from "../options.js";
 import { printReport } from "../run-output.js";
 import { executeWithProgress } from "./execute.js";
 
@@ -81,14 +82,30 @@ export function registerManage(program: Command): void {
 		.description(
 			"Finish a run that was interrupted (a killed controller): unfinished tasks run, finished ones never again",
 		)
+		.option(
+			"--budget <usd>",
+			"a new budget for an observed run (one paused at its budget continues with it)",
+			positiveNumber(1_000_000),
+		)
 		.option("--json", "print the result as JSON")
 		.option("--distributed", "enqueue what is missing for `evals worker` processes (also EVALS_DISTRIBUTED=1)")
-		.action(async (id: string, flags: { json?: boolean; distributed?: boolean }) => {
+		.action(async (id: string, flags: { json?: boolean; budget?: number; distributed?: boolean }) => {
 			const ctx = await openContext({ distributed: wantsDistributed(flags.distributed) });
 			try {
 				// A run made with others (an MCP A/B) resumes with them, interleaved as before.
 				const group = await ctx.store.runs.group(runId(id));
 				if (group.length === 0) throw new UsageError(`There is no run ${id}.`);
+				if (flags.budget !== undefined) {
+					const sessions = await Promise.all(group.map((run) => ctx.store.observer.session(run.id)));
+					if (sessions.every((session) => !session)) {
+						throw new UsageError(`Run ${id} is not observed: --budget applies to runs made with --observer.`);
+					}
+					for (const run of group) {
+						if (await ctx.store.observer.session(run.id)) {
+							await ctx.store.observer.updateSession(run.id, { budgetUsd: flags.budget });
+						}
+					}
+				}
 				let unfinished = 0;
 				for (const run of group) unfinished += (await ctx.store.tasks.unfinished(run.id)).length;
 				if (unfinished === 0 && !flags.json) process.stderr.write(`Run ${id} has no unfinished tasks.\n`);
@@ -109,6 +126,7 @@ export function registerManage(program: Command): void {
 				} else {
 					for (const report of reports) process.stdout.write(`${runReportText(report)}\n`);
 				}
+				await printObserverNotes(ctx.store, finished, { home: ctx.home, json: Boolean(flags.json) });
 			} finally {
 				await ctx.close();
 			}

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { otelModes, runDefaults, runLimits } from "@agent-evals/types";
+import { insightsModes, observerLevels, otelModes, runDefaults, runLimits, steeringModes } from "@agent-evals/types";
 import type { Command } from "commander";
 import { loadRunReports, runReportJson, runReportText } from "../../report/run-report.js";
 import { agentNames } from "../../run/agents/registry.js";
@@ -9,6 +9,7 @@ import { checkRunConfig, createRun, isRunConfigMistake } from "../../run/plan.js
 import { sandboxNames } from "../../sandbox/registry.js";
 import { distributedServices, openContext, wantsDistributed } from "../context.js";
 import { UsageError } from "../errors.js";
+import { printObserverNotes } from "../observer-output.js";
 import { collect, integer, language, positiveNumber, runConfigFrom, setting } from "../options.js";
 import { findServer, runOnServer } from "../remote.js";
 import { printReport, START_DASHBOARD } from "../run-output.js";
@@ -27,7 +28,11 @@ export function registerRun(program: Command): void {
 			runDefaults.model,
 		)
 		.option("-a, --agent <name>", `agent adapter: ${agentNames().join(", ")}`, runDefaults.agent)
-		.option("--sandbox <name>", `where task commands run: ${sandboxNames().join(", ")}`, runDefaults.sandbox)
+		.option(
+			"--sandbox <name>",
+			`where the agent's commands and the tests run: auto (bwrap where it works here, else local), ${sandboxNames().join(", ")}`,
+			runDefaults.sandbox,
+		)
 		.option("-s, --suite <path>", "exercise suite folder (default: the bundled exercises/)")
 		.option("-i, --include <language>", "only these languages (repeatable or comma-separated)", language)
 		.option("-e, --exclude <language>", "leave out these languages (repeatable or comma-separated)", language)
@@ -82,6 +87,25 @@ export function registerRun(program: Command): void {
 			"--otel <mode>",
 			`OpenTelemetry traces: ${otelModes.join(", ")} (default: $EVALS_OTEL, else off); otlp sends to $OTEL_EXPORTER_OTLP_ENDPOINT, jaeger to http://127.0.0.1:4318`,
 		)
+		.option(
+			"--observer <level>",
+			`watch the run for problems: ${observerLevels.join(", ")} (basic: budget, infra, stalls; full: every detector; autonomous: full with auto steering); off by default`,
+		)
+		.option(
+			"--steering <mode>",
+			`what the observer does about a problem: ${steeringModes.join(", ")} (default: auto for autonomous, else monitor-only)`,
+		)
+		.option(
+			"--insights <mode>",
+			`${insightsModes.join(", ")}: export writes observer.json and observer.md under $EVALS_HOME/runs/<id>/ at the end, realtime keeps them current and appends observer.jsonl (default store)`,
+		)
+		.option(
+			"--budget <usd>",
+			"the run's budget in USD: warned at 80%, breached at 100% (auto steering pauses the run)",
+			positiveNumber(1_000_000),
+		)
+		.option("--observer-config <file>", "the observer's thresholds: a JSON file (see the README's Observer section)")
+		.option("--observer-model <provider:model>", "a model that writes a short summary of the findings at the end")
 		.option("-d, --description <text>", "free text stored with the run")
 		.option("--name <text>", "a short name for the run")
 		.option("--json", "print the result as JSON (no progress display)")
@@ -133,6 +157,7 @@ export function registerRun(program: Command): void {
 							? `Runs ${created.run.id} (with MCP: ${created.run.mcpServer}) and ${created.baseline.run.id} (without MCP): ${total} tasks interleaved, with ${what}\n`
 							: `Run ${created.run.id}: ${total} task${total === 1 ? "" : "s"} with ${what}\n`,
 					);
+					process.stderr.write(`Sandbox: ${created.sandbox.description.replace(/^sandbox /, "")}\n`);
 				}
 				const runs = await executeWithProgress(
 					ctx,
@@ -153,6 +178,7 @@ export function registerRun(program: Command): void {
 						printReport({ text: runReportText(report), runId: report.run.id, dashboard: START_DASHBOARD });
 					}
 				}
+				await printObserverNotes(ctx.store, runs, { home: ctx.home, json });
 				process.exitCode = runs.every((run) => run.status === "completed") ? 0 : 1;
 			} finally {
 				await ctx.close();
