@@ -230,24 +230,31 @@ export class EvalsWorker {
 		const takeover = task.status === "running";
 		const claimed = await store.tasks.claim(task, this.name);
 		if (!claimed) return; // another worker claimed it first
-		const owner = { worker: this.name, attempt: claimed.attempt };
+		let owner = { worker: this.name, attempt: claimed.attempt };
+		let current: Task = claimed;
 		let priorTries: TaskTry[] = [];
 		if (takeover) {
-			priorTries = [...task.tries, deadAttempt(task)];
-			this.log(`task ${task.id}: attempt ${task.attempt} on ${task.worker ?? "a controller"} died; taking it over`);
-			await store.tasks.updateOwned(task.id, owner, { tries: priorTries });
+			// A holder killed between its claim and its first write never bumped the attempt: its
+			// attempt still counts, so the new one is numbered after it either way.
+			const dead = Math.max(task.attempt, 1);
+			priorTries = [...task.tries, deadAttempt(task, dead)];
+			this.log(`task ${task.id}: attempt ${dead} on ${task.worker ?? "a controller"} died; taking it over`);
+			const updated = await store.tasks.updateOwned(task.id, owner, { tries: priorTries, attempt: dead });
+			if (!updated) return;
+			current = updated;
+			owner = { worker: this.name, attempt: dead };
 		}
-		if (claimed.attempt >= MAX_ATTEMPTS) {
+		if (current.attempt >= MAX_ATTEMPTS) {
 			await store.tasks.updateOwned(task.id, owner, {
 				status: "failed",
 				passed: false,
 				failureKind: "infra",
-				error: `${claimed.attempt} attempts ended without a verdict (workers died or the machine failed); giving up`,
+				error: `${current.attempt} attempts ended without a verdict (workers died or the machine failed); giving up`,
 				finishedAt: new Date(),
 			});
 			return;
 		}
-		await this.runClaimed({ ...claimed, tries: priorTries }, run, priorTries);
+		await this.runClaimed({ ...current, tries: priorTries }, run, priorTries);
 	}
 
 	private async runClaimed(task: Task, run: Run, priorTries: TaskTry[]): Promise<void> {
@@ -362,12 +369,12 @@ export class EvalsWorker {
 }
 
 /** How the attempt of a worker that died is kept in the task's tries. */
-function deadAttempt(task: Task): TaskTry {
+function deadAttempt(task: Task, attempt: number): TaskTry {
 	return {
 		try: task.tries.length + 1,
 		passed: false,
 		failureKind: "infra",
-		summary: `attempt ${task.attempt} on ${task.worker ? `worker ${task.worker}` : "a controller"} ended without a verdict (the process died or lost its lock)`,
+		summary: `attempt ${attempt} on ${task.worker ? `worker ${task.worker}` : "a controller"} ended without a verdict (the process died or lost its lock)`,
 		agentMs: 0,
 		gradeMs: 0,
 		tokensIn: 0,
