@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer as createNetServer } from "node:net";
@@ -200,6 +200,20 @@ async function startRedis(port: number): Promise<ChildProcess> {
 	return child;
 }
 
+/** Whether an agent started by the worker with this pid is still alive (its parent pid is gone, so by environment). */
+function agentsOf(workerPid: number | undefined): boolean {
+	const marker = `EVALS_AGENT_PARENT_PID=${workerPid}`;
+	for (const entry of readdirSync("/proc")) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			if (readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(marker)) return true;
+		} catch {
+			// gone, or not ours to read
+		}
+	}
+	return false;
+}
+
 describe("claiming a task", () => {
 	it("is a compare-and-set: of two workers handed the same task, one gets it", async () => {
 		const h = await harness();
@@ -334,6 +348,7 @@ describe.skipIf(!databaseUrl || !redisUrl)(
 					return rows.find((task) => task.worker === "doomed" && task.status === "running");
 				});
 				if (!victim) throw new Error("no worker");
+				await until("the doomed worker's agent", async () => (agentsOf(victim.pid) ? true : undefined), 20_000);
 				killGroup(victim);
 				expect(await exited).toBe(0);
 				const report = runReportSchema.parse(JSON.parse(stdout));
@@ -344,6 +359,8 @@ describe.skipIf(!databaseUrl || !redisUrl)(
 				expect(moved?.attempt).toBe(2);
 				expect(moved?.tries[0]).toMatchObject({ failureKind: "infra", passed: false });
 				expect(moved?.tries[0]?.summary).toContain("worker doomed");
+				// The dead worker's agent (its own process group) notices its runner is gone and exits.
+				await until("the doomed worker's agent to exit", async () => (agentsOf(victim.pid) ? undefined : true), 20_000);
 			} finally {
 				await db.close();
 			}
