@@ -9,6 +9,18 @@ import { ShimHost } from "./shim/shim-host.js";
 
 const SOCKET_ENV = "ROO_CODE_IPC_SOCKET_PATH";
 const PARENT_POLL_MS = 1_000;
+/** The pid of the process the agent serves; when it is gone, the agent shuts down. */
+export const PARENT_PID_ENV = "EVALS_AGENT_PARENT_PID";
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		// EPERM: it exists, owned by someone else.
+		return (error as NodeJS.ErrnoException).code === "EPERM";
+	}
+}
 
 function directory(value: string): string {
 	const path = resolve(value);
@@ -94,10 +106,15 @@ export async function main(parentPid: number): Promise<void> {
 	process.on("uncaughtException", (error) => log.log("error", `uncaught: ${error.stack ?? error}`));
 	process.on("unhandledRejection", (error) => log.log("error", `unhandled rejection: ${error}`));
 
-	// When the runner that spawned us dies we are re-parented: nobody is left to close us.
-	setInterval(() => {
-		if (process.ppid !== parentPid) void host.shutdown(`parent process ${parentPid} exited`);
-	}, PARENT_POLL_MS).unref();
+	// When the runner that spawned us dies nobody is left to close us. A runner names itself in
+	// PARENT_PID_ENV, which holds even when it died before this process could read its ppid (then
+	// the ppid is already init's and would never change); without it the ppid is watched.
+	const named = Number(process.env[PARENT_PID_ENV]);
+	const parentGone = Number.isInteger(named) && named > 0 ? () => !isAlive(named) : () => process.ppid !== parentPid;
+	const watchParent = () => {
+		if (parentGone()) void host.shutdown(`parent process ${named || parentPid} exited`);
+	};
+	setInterval(watchParent, PARENT_POLL_MS).unref();
 
 	try {
 		await host.start();

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { join } from "node:path";
@@ -259,6 +259,17 @@ describe("evals-agent as a child process", () => {
 		const deadline = Date.now() + 8_000;
 		while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(alive()).toBe(false);
+	});
+
+	it("exits when the runner named in EVALS_AGENT_PARENT_PID is gone, even one that died before the agent started", async () => {
+		const { workspace } = exercise("leap");
+		const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+		const agent = launch({ workspace, env: { EVALS_AGENT_PARENT_PID: String(gone) } });
+		const exited = await Promise.race([
+			agent.exited,
+			new Promise((resolve) => setTimeout(() => resolve("still running"), 8_000)),
+		]);
+		expect(exited).toEqual({ code: 0, signal: null });
 	});
 
 	it("explains a missing socket path and a bad workspace with exit code 2", () => {

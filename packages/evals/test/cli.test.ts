@@ -180,11 +180,12 @@ describe("evals run with the oracle, then runs / show / cancel", () => {
 		const { runId } = JSON.parse(json.stdout) as { runId: number };
 		const result = await evals(["show", String(runId), "--json"], { home });
 		expect(result.code, said(result)).toBe(0);
-		const report = expectRunContract(parseJson(result), ["run"]);
+		const report = expectRunContract(parseJson(result), ["run", "stats"]);
 		expect(report).toMatchObject({ runId, passed: 2, failed: 0, total: 2 });
 		expect(report.run).toMatchObject({ id: runId, model: "oracle", agent: "builtin", status: "completed" });
 		// The same tasks as the run printed (durations come from the same stored timestamps).
-		const { run: _, ...contract } = report;
+		expect(report.stats).toMatchObject({ overall: { passed: 2, tasks: 2, passRate: 1 } });
+		const { run: _, stats: __, ...contract } = report;
 		expect(contract).toEqual(JSON.parse(json.stdout));
 	});
 
@@ -345,9 +346,11 @@ describe("evals validate", () => {
 		stubFail: number;
 		skipped: number;
 		refactoringStubPass: number;
+		flaky: number;
 	};
 	type Validation = {
 		suite: string;
+		sandbox: string;
 		exercises: {
 			language: string;
 			exercise: string;
@@ -361,12 +364,22 @@ describe("evals validate", () => {
 		notGradable: { language: string; exercise: string; reason: string }[];
 	};
 
-	const COUNT_KEYS = ["refactoringStubPass", "referenceFail", "referencePass", "skipped", "stubFail", "stubPass"];
+	const COUNT_KEYS = [
+		"flaky",
+		"refactoringStubPass",
+		"referenceFail",
+		"referencePass",
+		"skipped",
+		"stubFail",
+		"stubPass",
+	];
 
 	function expectValidationContract(value: unknown): Validation {
 		const report = value as Validation;
-		expect(Object.keys(report).sort()).toEqual(["exercises", "notGradable", "suite", "summary"]);
+		expect(Object.keys(report).sort()).toEqual(["exercises", "notGradable", "sandbox", "suite", "summary"]);
 		expect(report.suite).toBeTypeOf("string");
+		// The sandbox the tests ran in: auto chose it.
+		expect(["bwrap", "local"]).toContain(report.sandbox);
 		expect(Array.isArray(report.exercises)).toBe(true);
 		for (const row of report.exercises) {
 			expect(Object.keys(row).sort()).toEqual([
@@ -413,7 +426,15 @@ describe("evals validate", () => {
 			});
 		}
 		expect(report.exercises.map((row) => row.exercise)).toContain("roman-numerals");
-		const counts = { referencePass: 5, referenceFail: 0, stubPass: 0, stubFail: 5, skipped: 0, refactoringStubPass: 0 };
+		const counts = {
+			referencePass: 5,
+			referenceFail: 0,
+			stubPass: 0,
+			stubFail: 5,
+			skipped: 0,
+			refactoringStubPass: 0,
+			flaky: 0,
+		};
 		expect(report.summary).toEqual({ ...counts, notGradable: 0, byLanguage: { python: counts } });
 		// --json: no progress lines.
 		expect(result.stderr).not.toMatch(/\[\d+\/\d+\]/);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, DatabaseOpenError, openDatabase } from "../src/db/client.js";
 import { ZERO_TOTALS } from "../src/db/queries/totals.js";
 import { runs, taskEvents, taskMetrics, tasks, toolErrors } from "../src/db/schema.js";
+import { readSeed, writeSeed } from "../src/db/seed.js";
 import { Store, ZERO_METRICS } from "../src/db/store.js";
 import { databaseUrl, scratchDatabases } from "./helpers/postgres.js";
 
@@ -225,7 +226,17 @@ function storeSuite(open: () => Promise<Database>) {
 		);
 		if (!a || !b || !c || !d || !e) throw new Error("tasks missing");
 		await store.tasks.update(a.id, { status: "passed", passed: true });
-		await store.tasks.update(b.id, { status: "passed", passed: true });
+		// b passed at its second try: a pass, but not a first-try one.
+		const aTry = { summary: "", agentMs: 1, gradeMs: 1, tokensIn: 1, tokensOut: 1, cost: 0 };
+		await store.tasks.update(a.id, { tries: [{ ...aTry, try: 1, passed: true, failureKind: null }] });
+		await store.tasks.update(b.id, {
+			status: "passed",
+			passed: true,
+			tries: [
+				{ ...aTry, try: 1, passed: false, failureKind: "test_failed" },
+				{ ...aTry, try: 2, passed: true, failureKind: null },
+			],
+		});
 		await store.tasks.update(c.id, { status: "failed", passed: false, failureKind: "test_failed" });
 		await store.tasks.update(d.id, { status: "cancelled", failureKind: "cancelled" });
 		const metrics = { tokensContext: 0, cacheWrites: 1, cacheReads: 2, duration: 100 };
@@ -246,6 +257,7 @@ function storeSuite(open: () => Promise<Database>) {
 
 		expect(await store.runs.totals(run.id)).toEqual({
 			passed: 2,
+			passedFirstTry: 1,
 			failed: 1,
 			pending: 1,
 			running: 0,
@@ -517,6 +529,46 @@ describe("opening databases", () => {
 				expect(await new Store(second).runs.get(runId)).toMatchObject({ name: "persisted" });
 			} finally {
 				await second.close();
+			}
+		},
+		OPEN_TIMEOUT,
+	);
+
+	it(
+		"starts a new embedded database from the seed made from these migrations, and ignores a seed made from others",
+		async () => {
+			const seed = path.join(home, "seed.tar.gz");
+			await writeSeed(seed);
+			const evalsHome = path.join(home, "seeded");
+			const first = await openDatabase({ evalsHome, seed });
+			try {
+				expect(first.seeded).toBe(true);
+				expect(await appliedMigrations(first)).toBe(journal.entries.length);
+				await newRun(new Store(first), { name: "in a seeded home" });
+			} finally {
+				await first.close();
+			}
+			// An initialised directory is never overwritten by the seed.
+			const again = await openDatabase({ evalsHome, seed });
+			try {
+				expect(again.seeded).toBe(false);
+				expect((await new Store(again).runs.summaries({})).runs.map((run) => run.name)).toEqual(["in a seeded home"]);
+			} finally {
+				await again.close();
+			}
+			const memory = await openDatabase({ databaseUrl: "memory://", seed });
+			expect(memory.seeded).toBe(true);
+			await memory.close();
+
+			// A seed from other migrations (its manifest names another history) is not used.
+			await writeFile(path.join(home, "seed.json"), JSON.stringify({ migrations: "another history" }));
+			expect(await readSeed(seed)).toBeUndefined();
+			const unseeded = await openDatabase({ evalsHome: path.join(home, "unseeded"), seed });
+			try {
+				expect(unseeded.seeded).toBe(false);
+				expect(await appliedMigrations(unseeded)).toBe(journal.entries.length);
+			} finally {
+				await unseeded.close();
 			}
 		},
 		OPEN_TIMEOUT,

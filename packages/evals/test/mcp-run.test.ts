@@ -228,7 +228,7 @@ describe("evals run with MCP servers", () => {
 			],
 			[
 				["--set", "apiKey=sk-123"],
-				/^evals: "apiKey" looks like a secret and is not taken from run settings: put it in the environment as ANTHROPIC_API_KEY\.$/m,
+				/^evals: --set: "apiKey" looks like a secret and is not taken from run settings: put it in the environment as ANTHROPIC_API_KEY\.$/m,
 			],
 			[["--set", "modelTemperature=7"], /^evals: --set: modelTemperature: /m],
 		];

@@ -1,11 +1,9 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { processAlive } from "@agent-evals/agent/process-tree";
 import type { TaskEvent } from "@agent-evals/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { registerAgentAdapter } from "../src/run/agents/registry.js";
 import { RooCodeAgentAdapter } from "../src/run/agents/roo-code.js";
 import { Controller } from "../src/run/controller.js";
+import { processesWith, uniqueSleep } from "./helpers/processes.js";
 import { harness, tempDir } from "./helpers/runner.js";
 
 type Harness = Awaited<ReturnType<typeof harness>>;
@@ -83,21 +81,28 @@ describe("task runner and controller", () => {
 	});
 
 	it("times out a task, stopping the agent and every process it started", async () => {
-		const pidFile = join(tempDir("pid"), "grandchild.pid");
+		// A unique sleep is found from outside any PID namespace (the sandbox has its own), where a pid file is not.
+		const sleep = uniqueSleep(120);
+		let seen = false;
+		let watching = true;
+		const watcher = (async () => {
+			while (watching) {
+				if ((await processesWith(sleep)).length > 0) seen = true;
+				await new Promise((resolve) => setTimeout(resolve, 100));
+			}
+		})();
 		const began = Date.now();
 		const { task } = await runScripted(
-			[
-				{
-					toolCalls: [{ name: "execute_command", input: { command: `sh -c 'echo $$ > ${pidFile}; exec sleep 120'` } }],
-				},
-			],
+			[{ toolCalls: [{ name: "execute_command", input: { command: `sh -c 'exec sleep ${sleep}'` } }] }],
 			{ timeoutMinutes: 0.05 },
-		);
+		).finally(() => {
+			watching = false;
+		});
+		await watcher;
 		expect(task).toMatchObject({ status: "failed", failureKind: "timeout" });
 		expect(Date.now() - began).toBeLessThan(20_000);
-		const grandchild = Number(readFileSync(pidFile, "utf8"));
-		expect(grandchild).toBeGreaterThan(0);
-		expect(await processAlive(grandchild)).toBe(false);
+		expect(seen).toBe(true);
+		expect(await processesWith(sleep)).toEqual([]);
 	});
 
 	it("retries an agent that cannot start as infra, twice, then gives up", async () => {

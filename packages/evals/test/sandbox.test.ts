@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, realpath, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, realpath, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { processAlive } from "@agent-evals/agent/process-tree";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+	BwrapSandbox,
 	capText,
+	chooseSandbox,
 	getSandbox,
 	HeadTailCapture,
 	LocalSandbox,
@@ -12,6 +13,7 @@ import {
 	sandboxNames,
 	UnknownSandboxError,
 } from "../src/sandbox/index.js";
+import { processesWith, uniqueSleep } from "./helpers/processes.js";
 
 const temps: string[] = [];
 async function tempDir(): Promise<string> {
@@ -22,16 +24,6 @@ async function tempDir(): Promise<string> {
 afterAll(async () => {
 	await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
 });
-
-async function readPid(file: string, timeoutMs = 5000): Promise<number> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const text = await readFile(file, "utf8").catch(() => "");
-		if (/^\d+\s*$/.test(text)) return Number(text);
-		if (Date.now() > deadline) throw new Error(`${file} was not written`);
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
 
 // The contract every sandbox must keep; a new sandbox is registered, then has to pass this.
 describe.each(sandboxNames())("sandbox contract: %s", (name) => {
@@ -89,42 +81,40 @@ describe.each(sandboxNames())("sandbox contract: %s", (name) => {
 
 	it("kills the whole process tree on timeout", async () => {
 		const cwd = await tempDir();
+		const sleep = uniqueSleep();
 		const started = Date.now();
-		// The grandchild is a background job of a child shell: only a group kill reaches it.
-		const result = await sandbox.exec("sh -c 'echo $$ > grandchild.pid; exec sleep 30' & wait", {
-			cwd,
-			timeoutMs: 500,
-		});
+		// The grandchild is a background job of a child shell: only a group (or namespace) kill reaches it.
+		const result = await sandbox.exec(`sh -c 'exec sleep ${sleep}' & wait`, { cwd, timeoutMs: 500 });
 		expect(result.timedOut).toBe(true);
 		expect(result.cancelled).toBe(false);
 		expect(result.exitCode).toBeNull();
 		expect(Date.now() - started).toBeLessThan(5000);
-		const pid = await readPid(path.join(cwd, "grandchild.pid"));
-		expect(await processAlive(pid)).toBe(false);
+		expect(await processesWith(sleep)).toEqual([]);
 	});
 
-	it("uses SIGKILL for a process tree that ignores SIGTERM", async () => {
+	it("kills a process tree that ignores SIGTERM", async () => {
 		const cwd = await tempDir();
-		const result = await sandbox.exec(
-			"sh -c 'trap \"\" TERM; echo $$ > stubborn.pid; while :; do sleep 0.1; done' & wait",
-			{ cwd, timeoutMs: 300 },
-		);
+		const sleep = uniqueSleep();
+		const result = await sandbox.exec(`sh -c 'trap "" TERM; while :; do sleep ${sleep}; done' & wait`, {
+			cwd,
+			timeoutMs: 300,
+		});
 		expect(result.timedOut).toBe(true);
-		expect(result.durationMs).toBeGreaterThanOrEqual(2000);
-		expect(await processAlive(await readPid(path.join(cwd, "stubborn.pid")))).toBe(false);
+		expect(await processesWith(sleep)).toEqual([]);
 	});
 
 	it("stops the process tree when aborted", async () => {
 		const cwd = await tempDir();
+		const sleep = uniqueSleep();
 		const controller = new AbortController();
 		setTimeout(() => controller.abort(), 300);
-		const result = await sandbox.exec("sh -c 'echo $$ > child.pid; exec sleep 30' & wait", {
+		const result = await sandbox.exec(`sh -c 'exec sleep ${sleep}' & wait`, {
 			cwd,
 			timeoutMs: 30_000,
 			signal: controller.signal,
 		});
 		expect(result).toMatchObject({ cancelled: true, timedOut: false, exitCode: null });
-		expect(await processAlive(await readPid(path.join(cwd, "child.pid")))).toBe(false);
+		expect(await processesWith(sleep)).toEqual([]);
 	});
 
 	it("does not start a command whose signal is already aborted", async () => {
@@ -136,15 +126,31 @@ describe.each(sandboxNames())("sandbox contract: %s", (name) => {
 
 	it("does not let background processes outlive the command", async () => {
 		const cwd = await tempDir();
+		const sleep = uniqueSleep();
 		const started = Date.now();
-		const result = await sandbox.exec("sh -c 'echo $$ > bg.pid; exec sleep 30' & sleep 0.2; echo done", {
+		const result = await sandbox.exec(`sh -c 'exec sleep ${sleep}' & sleep 0.2; echo done`, {
 			cwd,
 			timeoutMs: 10_000,
 		});
 		expect(result.exitCode).toBe(0);
 		expect(result.output).toBe("done\n");
 		expect(Date.now() - started).toBeLessThan(5000);
-		expect(await processAlive(await readPid(path.join(cwd, "bg.pid")))).toBe(false);
+		expect(await processesWith(sleep)).toEqual([]);
+	});
+
+	it("lets the command change its workspace and the folders it is given", async () => {
+		const workspace = await tempDir();
+		await mkdir(path.join(workspace, "sub"));
+		const build = await tempDir();
+		const result = await sandbox.exec(`echo work > ../made.txt && echo out > "${build}/out.txt"`, {
+			cwd: path.join(workspace, "sub"),
+			workspace,
+			writablePaths: [build],
+			timeoutMs: 10_000,
+		});
+		expect(result.exitCode).toBe(0);
+		expect(await readFile(path.join(workspace, "made.txt"), "utf8")).toBe("work\n");
+		expect(await readFile(path.join(build, "out.txt"), "utf8")).toBe("out\n");
 	});
 
 	it("throws SandboxUnavailableError when the working directory does not exist", async () => {
@@ -154,6 +160,17 @@ describe.each(sandboxNames())("sandbox contract: %s", (name) => {
 });
 
 describe("local sandbox", () => {
+	it("gives a process tree that ignores SIGTERM its grace period, then SIGKILL", async () => {
+		const sleep = uniqueSleep();
+		const result = await new LocalSandbox().exec(`sh -c 'trap "" TERM; while :; do sleep ${sleep}; done' & wait`, {
+			cwd: await tempDir(),
+			timeoutMs: 300,
+		});
+		expect(result.timedOut).toBe(true);
+		expect(result.durationMs).toBeGreaterThanOrEqual(2000);
+		expect(await processesWith(sleep)).toEqual([]);
+	});
+
 	it("keeps secrets of the controller out of the command's environment", async () => {
 		const previous = process.env.EVALS_TEST_API_KEY;
 		process.env.EVALS_TEST_API_KEY = "sk-secret";
@@ -176,8 +193,9 @@ describe("local sandbox", () => {
 });
 
 describe("sandbox registry", () => {
-	it("knows local and refuses unknown names", () => {
-		expect(sandboxNames()).toContain("local");
+	it("knows local and bwrap, and refuses unknown names", () => {
+		expect(sandboxNames()).toEqual(expect.arrayContaining(["local", "bwrap"]));
+		expect(getSandbox("bwrap").name).toBe("bwrap");
 		expect(getSandbox("local").name).toBe("local");
 		expect(() => getSandbox("docker-someday")).toThrow(UnknownSandboxError);
 	});
@@ -204,5 +222,41 @@ describe("output capping", () => {
 		const capped = capText(text, 21);
 		expect(capped).not.toContain("\uFFFD");
 		expect(capped).toMatch(/^(é)+\n\[… \d+ bytes of output omitted …\]\n(é)+$/);
+	});
+});
+
+describe("choosing a sandbox", () => {
+	it("auto picks bwrap where bubblewrap works, and says so", async () => {
+		const choice = await chooseSandbox("auto");
+		expect(choice).toMatchObject({ name: "bwrap", requested: "auto" });
+		expect(choice.description).toBe("sandbox bwrap (auto: bubblewrap works here)");
+	});
+
+	it("takes a named sandbox as it is, and refuses an unknown name", async () => {
+		expect(await chooseSandbox("local")).toMatchObject({ name: "local", requested: "local" });
+		expect(await chooseSandbox("bwrap")).toMatchObject({ name: "bwrap" });
+		await expect(chooseSandbox("docker-someday")).rejects.toThrow(UnknownSandboxError);
+	});
+
+	it("names what is missing when bwrap cannot run", async () => {
+		const noTools = new BwrapSandbox({ env: { ...process.env, PATH: "/nonexistent" } });
+		expect(await noTools.unavailableReason()).toMatch(/bwrap is not on PATH \(install bubblewrap/);
+		await expect(noTools.exec("true", { cwd: await tempDir(), timeoutMs: 5_000 })).rejects.toThrow(
+			SandboxUnavailableError,
+		);
+	});
+
+	it("tells bwrap's own failure from the command's", async () => {
+		// A working directory that exists on the host but is hidden inside: bwrap itself fails to chdir.
+		const hidden = await tempDir();
+		const sandbox = new BwrapSandbox({ hidden: [hidden] });
+		await mkdir(path.join(hidden, "ws"));
+		const inside = path.join(hidden, "ws");
+		const result = await sandbox
+			.exec("exit 3", { cwd: inside, workspace: await tempDir(), timeoutMs: 5_000 })
+			.catch((error: unknown) => error);
+		expect(result).toBeInstanceOf(SandboxUnavailableError);
+		expect((result as Error).message).toMatch(/the sandbox did not start/);
+		expect((await sandbox.exec("exit 3", { cwd: await tempDir(), timeoutMs: 5_000 })).exitCode).toBe(3);
 	});
 });

@@ -165,7 +165,7 @@ describe("HTTP API", () => {
 		const agent = await api.call("POST", "/api/runs", { body: { agent: "copilot" } });
 		expect(errorOf(agent).message).toMatch(/Unknown agent "copilot"/);
 
-		const suite = await api.call("POST", "/api/runs", { body: { suite: "/nonexistent/suite" } });
+		const suite = await api.call("POST", "/api/runs", { body: { suite: join(bundledSuitePath(), "nonexistent") } });
 		expect(suite.status).toBe(400);
 		expect(errorOf(suite).message).toMatch(/does not exist/);
 
@@ -207,6 +207,11 @@ describe("HTTP API", () => {
 			expect(errorOf(reply).code).toBe("not_found");
 		}
 		expect((await api.call("DELETE", "/api/runs/999")).status).toBe(404);
+		expect((await api.call("GET", "/api/compare?runs=998,999")).status).toBe(404);
+		const oneRun = await api.call("GET", "/api/compare?runs=12");
+		expect(oneRun.status).toBe(400);
+		expect(errorOf(oneRun).issues).toEqual([{ path: "runs", message: "name at least two runs, e.g. 12,13" }]);
+		expect((await api.call("GET", "/api/compare?runs=12,x")).status).toBe(400);
 		expect((await api.call("POST", "/api/runs/999/cancel")).status).toBe(404);
 		expect((await api.call("POST", "/api/tasks/999/cancel")).status).toBe(404);
 		expect((await api.call("POST", "/api/tasks/999/requeue")).status).toBe(404);
@@ -463,6 +468,9 @@ describe("HTTP API", () => {
 		expect(cell(rows[1], "failureKind")).toBe("test_failed");
 		expect(cell(rows[1], "error")).toBe(`'${tricky}`);
 		expect(cell(rows[2], "passed")).toBe("true");
+		// One try each: the first try's verdict is the task's.
+		expect(cell(rows[1], "tries")).toBe("1");
+		expect(cell(rows[1], "passedAtTry")).toBe("");
 		expect(Number(cell(rows[1], "tokensIn"))).toBeGreaterThanOrEqual(0);
 
 		const json = await api.call("GET", `/api/runs/${id}/export?format=json`);
@@ -518,7 +526,10 @@ describe("HTTP API", () => {
 			difficulty: expect.any(String),
 			reference: true,
 		});
-		const missing = await api.call("GET", "/api/exercises?suite=/nonexistent");
+		const missing = await api.call(
+			"GET",
+			`/api/exercises?suite=${encodeURIComponent(join(bundledSuitePath(), "nonexistent"))}`,
+		);
 		expect(missing.status).toBe(400);
 		expect(errorOf(missing).message).toMatch(/does not exist/);
 	});

@@ -348,3 +348,39 @@ describe("comparePaired", () => {
 		]);
 	});
 });
+
+describe("comparePaired: extra per-task measures", () => {
+	const task = (
+		exercise: string,
+		passed: boolean,
+		tokensIn: number,
+		extra: Record<string, number> = {},
+	): TaskResult => ({
+		exercise,
+		iteration: 1,
+		passed,
+		cost: 0,
+		durationMs: 1000,
+		measures: { tokensIn, ...extra },
+	});
+
+	it("compares every measure both runs carry, with a bootstrap interval around the difference", () => {
+		const a = ["go/a", "go/b", "go/c", "go/d"].map((key, i) => task(key, i % 2 === 0, 100, { mcpCalls: 0 }));
+		const b = ["go/a", "go/b", "go/c", "go/d"].map((key, i) => task(key, true, 100 + 50 * (i + 1)));
+		const result = comparePaired(a, b);
+		// mcpCalls is only in A: not comparable, so not compared.
+		expect(Object.keys(result.measures)).toEqual(["tokensIn"]);
+		const tokens = result.measures.tokensIn;
+		// A: 100 each; B: 150, 200, 250, 300 → means 100 and 225.
+		expect(tokens).toMatchObject({ a: 100, b: 225, difference: 125 });
+		expect(tokens?.interval.low).toBeGreaterThanOrEqual(50);
+		expect(tokens?.interval.high).toBeLessThanOrEqual(200);
+		expect(tokens?.interval.low).toBeLessThanOrEqual(125);
+		expect(tokens?.interval.high).toBeGreaterThanOrEqual(125);
+	});
+
+	it("has no extra measures when the tasks carry none", () => {
+		const plain = (passed: boolean): TaskResult => ({ exercise: "go/a", iteration: 1, passed, cost: 0, durationMs: 1 });
+		expect(comparePaired([plain(true)], [plain(false)]).measures).toEqual({});
+	});
+});

@@ -1,10 +1,9 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCli, said } from "./helpers/cli.js";
 import { fixtureSuite, onPath, tempDirs } from "./helpers/grading.js";
-import { EVALS_CLI } from "./helpers/runner.js";
 
 /**
  * `evals validate` end to end on suites written by others: the compiled CLI (built by the vitest
@@ -16,28 +15,9 @@ const tempDir = tempDirs("evals-validate-");
 const thirdParty = fixtureSuite("third-party");
 const boostInstalled = existsSync("/usr/include/boost/date_time") || existsSync("/usr/local/include/boost/date_time");
 
-interface Result {
-	code: number;
-	stdout: string;
-	stderr: string;
+async function validate(args: string[]) {
+	return runCli(["validate", ...args], { home: await tempDir(), timeoutMs: 240_000 });
 }
-
-async function validate(args: string[]): Promise<Result> {
-	const home = await tempDir();
-	return new Promise((resolve) => {
-		execFile(
-			process.execPath,
-			[EVALS_CLI, "validate", ...args],
-			{ env: { ...process.env, EVALS_HOME: home }, timeout: 240_000 },
-			(error, stdout, stderr) => {
-				const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
-				resolve({ code, stdout, stderr });
-			},
-		);
-	});
-}
-
-const said = (result: Result) => `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
 
 describe.skipIf(!onPath("go"))("evals validate on an Exercism-layout suite (go)", { timeout: 240_000 }, () => {
 	it("--json: refactoring and not-gradable exercises are reported as such, and the suite is healthy", async () => {
@@ -64,7 +44,15 @@ describe.skipIf(!onPath("go"))("evals validate on an Exercism-layout suite (go)"
 				output: "",
 			},
 		]);
-		const counts = { referencePass: 2, referenceFail: 0, stubPass: 0, stubFail: 1, skipped: 0, refactoringStubPass: 1 };
+		const counts = {
+			referencePass: 2,
+			referenceFail: 0,
+			stubPass: 0,
+			stubFail: 1,
+			skipped: 0,
+			refactoringStubPass: 1,
+			flaky: 0,
+		};
 		expect(report.summary).toEqual({ ...counts, notGradable: 1, byLanguage: { go: counts } });
 		expect(report.notGradable).toEqual([
 			{
@@ -145,4 +133,47 @@ describe("evals validate, human output", () => {
 			/^not gradable: python\/design: the track marks it as not test-gradable \(\.meta\/\.skip_tests\)$/m,
 		);
 	}, 60_000);
+});
+
+describe.skipIf(!onPath("python3"))("evals validate --repeat", { timeout: 240_000 }, () => {
+	it("reports a reference whose tests pass one time and fail the next as flaky, and fails the suite", async () => {
+		const root = path.join(await tempDir(), "suite");
+		const exercise = path.join(root, "python", "coin");
+		await mkdir(path.join(exercise, ".meta", "solution"), { recursive: true });
+		await mkdir(path.join(exercise, "docs"), { recursive: true });
+		// The test remembers, outside any workspace, whether it ran before: fail, pass, fail, …
+		const marker = path.join(await tempDir(), "ran-before");
+		await writeFile(path.join(exercise, "docs", "instructions.md"), "Implement `value()`.\n");
+		await writeFile(path.join(exercise, "coin.py"), "def value():\n    raise NotImplementedError\n");
+		await writeFile(path.join(exercise, ".meta", "solution", "coin.py"), "def value():\n    return 1\n");
+		await writeFile(
+			path.join(exercise, "coin_test.py"),
+			[
+				"import os",
+				"from coin import value",
+				"",
+				"",
+				"def test_value():",
+				`    marker = ${JSON.stringify(marker)}`,
+				"    first = not os.path.exists(marker)",
+				"    if first:",
+				"        open(marker, 'w').close()",
+				"    else:",
+				"        os.remove(marker)",
+				"    assert value() == 1 and not first",
+				"",
+			].join("\n"),
+		);
+		await writeFile(
+			path.join(exercise, ".meta", "config.json"),
+			JSON.stringify({ files: { solution: ["coin.py"], test: ["coin_test.py"], example: [".meta/solution/coin.py"] } }),
+		);
+		// local: the bwrap sandbox would (rightly) keep the test from leaving its marker outside the workspace.
+		const result = await validate(["--json", "-s", root, "--repeat", "3", "-c", "1", "--sandbox", "local"]);
+		expect(result.code, said(result)).toBe(1);
+		const report = JSON.parse(result.stdout);
+		expect(report.exercises[0]).toMatchObject({ exercise: "coin", reference: "flaky" });
+		expect(report.exercises[0].reason).toMatch(/^reference: passed 1 of 2 gradings: the tests are not deterministic/);
+		expect(report.summary).toMatchObject({ flaky: 1, referenceFail: 0 });
+	});
 });

@@ -3,6 +3,7 @@
 // bundles this module and must not pull in the schema library.
 import type {
 	ApiIssue,
+	CompareResponse,
 	CreateRunResponse,
 	ExerciseListResponse,
 	HealthResponse,
@@ -16,8 +17,10 @@ import type {
 	TaskDetail,
 	TaskListResponse,
 } from "./api.js";
+import type { ObserverView, RecommendationView } from "./observer.js";
 import type { RunConfigInput } from "./run.js";
 import type { RunStatus, TaskStatus } from "./values.js";
+import type { WorkerListResponse } from "./workers.js";
 
 /** A failed API call: the server's `{error: {code, message, issues}}`, or no answer at all (status 0). */
 export class ApiError extends Error {
@@ -96,12 +99,25 @@ export function createApiClient(options: ApiClientOptions = {}) {
 	const client = {
 		send,
 		health: () => json<HealthResponse>("GET", "/api/health"),
+		/** The `evals worker` processes alive now (empty without Redis or workers). */
+		workers: () => json<WorkerListResponse>("GET", "/api/workers"),
 		listRuns: (query: RunListParams = {}) => json<RunListResponse>("GET", `/api/runs${toQueryString({ ...query })}`),
 		getRun: (id: number) => json<RunDetailResponse>("GET", `/api/runs/${id}`),
 		runMcp: (id: number) => json<RunMcpResponse>("GET", `/api/runs/${id}/mcp`),
+		/** Every later run against the first, paired over the exercises both ran. */
+		compare: (runIds: readonly number[]) => json<CompareResponse>("GET", `/api/compare?runs=${runIds.join(",")}`),
 		createRun: (body: RunConfigInput) => json<CreateRunResponse>("POST", "/api/runs", body),
 		deleteRun: (id: number) => json<void>("DELETE", `/api/runs/${id}`),
 		cancelRun: (id: number) => json<RunCancelResponse>("POST", `/api/runs/${id}/cancel`),
+		/** Continues a paused or interrupted run; `budgetUsd` replaces the observer's budget first. */
+		resumeRun: (id: number, body: { budgetUsd?: number } = {}) =>
+			json<RunCancelResponse>("POST", `/api/runs/${id}/resume`, body),
+		/** The observer's session, findings, insights and recommendations for a run. */
+		getObserver: (id: number) => json<ObserverView>("GET", `/api/runs/${id}/observer`),
+		applyRecommendation: (runId: number, recommendationId: number) =>
+			json<RecommendationView>("POST", `/api/runs/${runId}/observer/recommendations/${recommendationId}/apply`),
+		dismissRecommendation: (runId: number, recommendationId: number) =>
+			json<RecommendationView>("POST", `/api/runs/${runId}/observer/recommendations/${recommendationId}/dismiss`),
 		listTasks: (runId: number, query: TaskListParams = {}) =>
 			json<TaskListResponse>("GET", `/api/runs/${runId}/tasks${toQueryString({ ...query })}`),
 		/** Every task of a run, paging through the API so large runs load completely. */

@@ -83,6 +83,10 @@ export const runSummarySchema = z.object({
 	cancelled: count,
 	/** passed / (passed + failed); null before the first verdict. */
 	passRate: z.number().nullable(),
+	/** 95 % Wilson interval of `passRate` over the decided tasks; null before the first verdict. */
+	passRateInterval: z.object({ low: z.number(), high: z.number() }).nullable(),
+	/** With several tries per task: the pass rate at the first try (pass@try1); null otherwise. */
+	passRateFirstTry: z.number().nullable(),
 	tokensIn: z.number(),
 	tokensOut: z.number(),
 	/** USD. */
@@ -95,6 +99,29 @@ export type RunSummary = z.infer<typeof runSummarySchema>;
 
 export const runListResponseSchema = z.object({ runs: z.array(runSummarySchema), total: count });
 export type RunListResponse = z.infer<typeof runListResponseSchema>;
+
+/** A prompt as the run stored it: the text, and its sha256 to tell runs apart at a glance. */
+export const storedPromptSchema = z.object({ text: z.string(), sha256: z.string() });
+
+/** What a run told the agent besides the suite's own prompts. */
+export const runPromptsSchema = z.object({
+	system: storedPromptSchema.optional(),
+	tasks: z.record(z.string(), storedPromptSchema).optional(),
+});
+export type RunPrompts = z.infer<typeof runPromptsSchema>;
+
+/** What a run was made with (reproducibility): code, exercises, toolchains, machine. */
+export const runEnvironmentSchema = z.object({
+	agentEvals: z.object({ version: z.string(), gitRevision: z.string().nullable() }),
+	/** sha256 of the selected exercises' files. */
+	suiteHash: z.string(),
+	/** sha256 of each selected exercise's files, by language/exercise. */
+	exerciseHashes: z.record(z.string(), z.string()),
+	/** Version line of each toolchain, null when not found. */
+	toolchains: z.record(z.string(), z.string().nullable()),
+	machine: z.object({ os: z.string(), arch: z.string(), cpus: z.number(), memoryGb: z.number(), node: z.string() }),
+});
+export type RunEnvironment = z.infer<typeof runEnvironmentSchema>;
 
 export const runDetailSchema = runSummarySchema.extend({
 	/** As stored: API keys were removed before it was written. */
@@ -113,11 +140,47 @@ export const runDetailSchema = runSummarySchema.extend({
 	userIntent: z.string().nullable(),
 	/** The ids of the runs made with this one (an MCP A/B), this one included; [id] for a lone run. */
 	group: z.array(z.number().int()),
+	/** Null for runs made before it was recorded. */
+	environment: runEnvironmentSchema.nullable(),
+	/** Tries per task. */
+	tries: z.number().int(),
+	prompts: runPromptsSchema.nullable(),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 
+const passRateSummarySchema = z.object({
+	tasks: count,
+	passed: count,
+	exercises: count,
+	/** The fewest iterations any exercise has: pass@k is given for k up to it. */
+	iterations: count,
+	passRate: z.number(),
+	/** 95 % Wilson interval. */
+	interval: z.object({ low: z.number(), high: z.number() }),
+	passAt1: z.number(),
+	/** Unbiased pass@k by k. */
+	passAtK: z.record(z.string(), z.number()),
+	standardError: z.number().nullable(),
+	/** "clustered" (by exercise) when any exercise ran more than once. */
+	standardErrorKind: z.enum(["binomial", "clustered"]),
+});
+
+/** A run's statistics over its decided tasks: overall and per language. */
+export const runStatsSchema = z.object({
+	overall: passRateSummarySchema,
+	byLanguage: z.record(z.string(), passRateSummarySchema),
+	/**
+	 * With several tries per task: the pass rate after try 1, 2, … (`[pass@try1, pass@try2]`),
+	 * over the decided tasks. Empty when every task had one try.
+	 */
+	passRateByTry: z.array(z.number()),
+});
+export type RunStatsView = z.infer<typeof runStatsSchema>;
+
 export const runDetailResponseSchema = z.object({
 	run: runDetailSchema,
+	/** Pass rate with its interval, pass@k and standard error, overall and per language. */
+	stats: runStatsSchema,
 	/** Wall time so far (0 before the start). */
 	elapsedMs: z.number(),
 	/** Mean duration of finished tasks × tasks left / concurrency; null when unknown. */
@@ -176,6 +239,27 @@ export type RunListQuery = z.output<typeof runListQuerySchema>;
 
 // ----------------------------------------------------------------------------------------- tasks
 
+/** Tokens and cost by model (`provider:model`): a task that moved to a fallback model shows both. */
+export const modelUsageSchema = z.record(
+	z.string(),
+	z.object({ requests: count, tokensIn: z.number(), tokensOut: z.number(), cost: z.number() }),
+);
+export type ModelUsage = z.infer<typeof modelUsageSchema>;
+
+/** One try of a task: the verdict after it, and what it cost. */
+export const taskTrySchema = z.object({
+	try: z.number().int().positive(),
+	passed: z.boolean(),
+	failureKind: failureKindSchema.nullable(),
+	summary: z.string(),
+	agentMs: z.number(),
+	gradeMs: z.number(),
+	tokensIn: z.number(),
+	tokensOut: z.number(),
+	cost: z.number(),
+});
+export type TaskTry = z.infer<typeof taskTrySchema>;
+
 export const taskSummarySchema = z.object({
 	id: z.number().int(),
 	runId: z.number().int(),
@@ -205,6 +289,16 @@ export const taskSummarySchema = z.object({
 	error: z.string().nullable(),
 	/** The OpenTelemetry trace of the task's last attempt; null when the run was not traced. */
 	traceId: z.string().nullable(),
+	/** Model requests the agent made. */
+	turns: count,
+	/** MCP tool and resource calls it made. */
+	mcpCallCount: count,
+	/** The try the tests first passed at (1 = without feedback); null when they never did. */
+	passedAtTry: z.number().int().nullable(),
+	/** Each try's verdict, time and cost (one entry unless the run gives more tries). */
+	tries: z.array(taskTrySchema),
+	/** Tokens and cost by model, when the agent says which model each request went to. */
+	modelUsage: modelUsageSchema,
 });
 export type TaskSummary = z.infer<typeof taskSummarySchema>;
 
@@ -291,6 +385,66 @@ export type TaskDetail = z.infer<typeof taskDetailSchema>;
 export const taskActionResponseSchema = z.object({ id: z.number().int(), status: taskStatusSchema });
 export type TaskActionResponse = z.infer<typeof taskActionResponseSchema>;
 
+// --------------------------------------------------------------------------------------- compare
+
+const intervalSchema = z.object({ low: z.number(), high: z.number() });
+
+/** One measure of two runs over the exercises both ran, and B − A with its 95 % bootstrap interval. */
+export const pairedMeasureSchema = z.object({
+	a: z.number(),
+	b: z.number(),
+	difference: z.number(),
+	interval: intervalSchema,
+});
+export type PairedMeasureView = z.infer<typeof pairedMeasureSchema>;
+
+/** Run B against run A (the first run given), paired over the exercises both ran. */
+export const runComparisonSchema = z.object({
+	a: z.number().int(),
+	b: z.number().int(),
+	/** Exercises both ran: the only ones compared. */
+	exercises: count,
+	onlyA: z.array(z.string()),
+	onlyB: z.array(z.string()),
+	passRate: pairedMeasureSchema,
+	/** Per task: cost (USD), durationMs, tokensIn, tokensOut, turns, mcpCalls. */
+	measures: z.record(z.string(), pairedMeasureSchema),
+	/** (exercise, iteration) pairs in both runs; fixed: failed in A, passed in B; broke: the reverse. */
+	pairs: count,
+	fixed: count,
+	broke: count,
+	/** McNemar's exact test on the flips. */
+	pValue: z.number(),
+	significant: z.boolean(),
+	tooSmall: z.string().nullable(),
+	/** One line, e.g. "B is better: +6.0 pp [1.2, 10.8], p = 0.01, 14 fixed / 4 broke". */
+	verdict: z.string(),
+	/** The exercises (language/exercise) whose outcome changed, by direction. */
+	flips: z.object({ fixed: z.array(z.string()), broke: z.array(z.string()) }),
+	/** What differs between the runs that can change results (exercises, toolchains, agent-evals). */
+	warnings: z.array(z.string()),
+});
+export type RunComparison = z.infer<typeof runComparisonSchema>;
+
+/** `GET /api/compare?runs=A,B,…` and `evals compare --json`: every later run against the first. */
+export const compareResponseSchema = z.object({
+	runs: z.array(runSummarySchema),
+	comparisons: z.array(runComparisonSchema),
+});
+export type CompareResponse = z.infer<typeof compareResponseSchema>;
+
+export const compareQuerySchema = z.object({
+	runs: z
+		.string()
+		.transform((text) => text.split(",").map((part) => part.trim()))
+		.pipe(
+			z
+				.array(z.string().regex(/^\d+$/, "must be run ids, e.g. 12,13").transform(Number))
+				.min(2, "name at least two runs, e.g. 12,13")
+				.max(10, "at most 10 runs"),
+		),
+});
+
 // ------------------------------------------------------------------------------------- exercises
 
 export const exerciseListResponseSchema = z.object({
@@ -334,6 +488,8 @@ export const runReportSchema = z.object({
 			cost: z.number(),
 		}),
 	),
+	/** Pass rate with its 95 % interval, pass@k, standard error; in `show --json` and the export, not `run --json`. */
+	stats: runStatsSchema.optional(),
 });
 export type RunReport = z.infer<typeof runReportSchema>;
 

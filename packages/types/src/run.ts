@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { mcpConfigFileSchema } from "./mcp.js";
+import { runObserverSchema } from "./observer.js";
 import { settingsSchema } from "./settings.js";
 import { languages, otelModes, runDefaults, runLimits } from "./values.js";
 
@@ -38,7 +39,7 @@ export const runConfigSchema = z
 	.object({
 		model: z.string().trim().min(1).default(runDefaults.model),
 		agent: z.string().trim().min(1).default(runDefaults.agent),
-		/** Where task commands run: "local", or a registered sandbox such as "bwrap". */
+		/** Where task commands run: "auto" (bwrap where it works, else local), "local", "bwrap", or another registered sandbox. */
 		sandbox: z.string().trim().min(1).default(runDefaults.sandbox),
 		suite: z.string().trim().min(1).optional(),
 		include: z.array(languageSchema).optional(),
@@ -57,12 +58,25 @@ export const runConfigSchema = z
 		name: z.string().trim().max(200).optional(),
 		description: z.string().max(5000).optional(),
 		mcp: runMcpSchema.optional(),
+		/** Extra instructions appended to the agent's system prompt (Roo Code: its custom instructions). */
+		systemPrompt: z.string().trim().min(1).max(100_000).optional(),
+		/** Task prompts by language, replacing the suite's prompts/<language>.md. */
+		prompts: z.partialRecord(languageSchema, z.string().trim().min(1).max(100_000)).optional(),
+		/** Tries per task: when the tests fail after the agent finished, it gets their output and tries again. */
+		tries: between(runLimits.tries).default(runDefaults.tries),
+		/** `provider:model` the agent continues with when the model fails in a way retries do not fix. */
+		fallbackModel: z.string().trim().min(1).optional(),
 		/**
 		 * Where the run's OpenTelemetry spans go (see otelModes); absent: $EVALS_OTEL, else off.
 		 * Endpoint and headers come from the OTEL_EXPORTER_OTLP_* variables of the process that
 		 * executes the run, never from here.
 		 */
 		otel: z.enum(otelModes, { error: `must be one of ${otelModes.join(", ")}` }).optional(),
+		/**
+		 * The observer: detectors over the run's events and history, its findings, and what it may
+		 * do about them (steering), with the run's budget. Off when absent.
+		 */
+		observer: runObserverSchema.optional(),
 		/** Extra agent settings (StartNewTask.configuration); secrets are never stored. */
 		settings: settingsSchema.optional(),
 	})

@@ -99,6 +99,13 @@ export const settingsSchema = z.looseObject({
 	allowedMaxCost: z.number().positive().nullable().optional(),
 	terminalOutputLineLimit: z.number().int().positive().optional(),
 
+	/**
+	 * Ours: the model a task continues with when `apiProvider`/`apiModelId` fail in a way retries
+	 * do not fix. The other settings (base URLs, keys from the environment) apply to it too.
+	 */
+	fallbackApiProvider: z.string().min(1).optional(),
+	fallbackApiModelId: z.string().min(1).optional(),
+
 	// Behaviour
 	mode: z.string().optional(),
 	customInstructions: z.string().optional(),

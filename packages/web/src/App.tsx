@@ -9,6 +9,7 @@ import { NewRunPage } from "./pages/NewRunPage.js";
 import { NotFoundPage } from "./pages/NotFoundPage.js";
 import { RunPage } from "./pages/RunPage.js";
 import { RunsPage } from "./pages/RunsPage.js";
+import { WorkersPage } from "./pages/WorkersPage.js";
 import { Link, useLocation } from "./router.js";
 import { setThemeChoice, type ThemeChoice, useThemeChoice } from "./theme.js";
 
@@ -21,6 +22,7 @@ function Page({ pathname }: { pathname: string }) {
 	const run = matchRoute("/runs/:id", pathname);
 	if (run) return <RunPage key={run.id} id={Number(run.id)} />;
 	if (matchRoute("/compare", pathname)) return <ComparePage />;
+	if (matchRoute("/workers", pathname)) return <WorkersPage />;
 	if (matchRoute("/leaderboard", pathname)) {
 		return (
 			<Suspense fallback={<Loading />}>
@@ -101,6 +103,9 @@ export function App() {
 						</NavLink>
 						<NavLink to="/leaderboard" active={pathname.startsWith("/leaderboard")}>
 							Leaderboard
+						</NavLink>
+						<NavLink to="/workers" active={pathname.startsWith("/workers")}>
+							Workers
 						</NavLink>
 					</nav>
 					<div className="topbar-end">

@@ -1,11 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import type { CreateRunResponse } from "@agent-evals/types";
+import type { CreateRunResponse, ObserverView } from "@agent-evals/types";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunResponse, TaskDetail, TaskList } from "../src/api/types.js";
@@ -422,7 +422,7 @@ describe.skipIf(!hasChromium)(
 		it(
 			"shows a failed task's transcript, test output, diff and tool errors in the drawer",
 			async () => {
-				// The form offers no agent settings, so the scripted model's script goes in through the API.
+				// A script is long to type into the settings editor, so it goes in through the API.
 				const script = [
 					{ text: "Reading the file first.", toolCalls: [{ name: "read_file", input: { path: "does_not_exist.py" } }] },
 					{
@@ -562,6 +562,12 @@ describe.skipIf(!hasChromium)(
 				expect(await roman.locator(`${tid("compare-cell")}[data-change="regressed"]`).count()).toBe(1);
 				const luhn = page.locator(tid("compare-row"), { hasText: "luhn" });
 				expect(await luhn.locator(tid("compare-cell")).nth(1).getAttribute("data-outcome")).toBe("missing");
+				// The statistics over the one exercise both ran: one flip cannot decide anything.
+				const card = page.locator(`${tid("comparison")}[data-run="${failedRunId}"]`);
+				await card.waitFor();
+				expect(await card.locator(tid("verdict")).textContent()).toMatch(/Too small to tell: -100\.0 pp/);
+				expect(await card.locator(tid("pass-rate-difference")).textContent()).toBe("-100.0 pp [-100.0, -100.0]");
+				expect(await card.locator(tid("flips")).textContent()).toContain("Broke: python/roman-numerals");
 
 				await page.click('a.nav-link:has-text("Leaderboard")');
 				await page.waitForURL(/\/leaderboard$/);
@@ -658,6 +664,7 @@ describe.skipIf(!hasChromium)(
 					open: async (page) => {
 						await page.goto(`/compare?runs=${oracleRunId},${failedRunId}`);
 						await page.waitForSelector(tid("compare-table"));
+						await page.waitForSelector(tid("significance"));
 					},
 				},
 				{
@@ -772,6 +779,265 @@ describe.skipIf(!hasChromium)(
 				expectNoConsoleErrors();
 			},
 			SLOW * 2,
+		);
+
+		it(
+			"takes settings, a system prompt, a task prompt and tries in the form, puts the server's message on the setting, and shows pass@try",
+			async () => {
+				const page = await openPage();
+				await page.goto("/runs/new");
+				await page.waitForSelector(tid("new-run-form"));
+				await page.selectOption(tid("field-provider"), "oracle");
+				await page.locator("label.segment", { hasText: "Pick exercises" }).click();
+				await page.fill(tid("exercise-search"), "python roman");
+				await page.check(`${tid("exercise-option")}[value="python/roman-numerals"]`);
+				await page.fill(tid("field-settings"), "{ not json");
+				await page.click(tid("submit-run"));
+				expect(await page.textContent(tid("field-error-settings"))).toMatch(/^Not valid JSON/);
+				// The key is checked by the server; its message lands on the field it is about.
+				await page.fill(tid("field-settings"), '{"modelTemprature": 0}');
+				await page.click(tid("submit-run"));
+				await expect
+					.poll(() => page.textContent(tid("field-error-settings")))
+					.toBe(
+						'Unknown setting "modelTemprature" (did you mean "modelTemperature"?). Settings use Roo Code\'s key names.',
+					);
+				expect(new URL(page.url()).pathname).toBe("/runs/new");
+
+				await page.fill(tid("field-settings"), '{"modelTemperature": 0}');
+				await page.fill(tid("field-tries"), "2");
+				await page.fill(tid("field-system-prompt"), "Prefer small functions.");
+				await page.click(`${tid("task-prompts")} > summary`);
+				await page.fill(tid("field-prompt-python"), "Implement roman_numerals.py; keep the tests as they are.");
+				await page.click(tid("submit-run"));
+				await page.waitForURL(/\/runs\/\d+$/);
+				await waitForStatus(page, "completed");
+				const options = page.locator(tid("run-options"));
+				await options.locator("summary").click();
+				const text = await options.textContent();
+				expect(text).toContain("modelTemperature0");
+				expect(text).toContain("tries2");
+				expect(text).toMatch(/system prompt23 characters, sha256 [0-9a-f]{12}/);
+				expect(text).toMatch(/python prompt\d+ characters, sha256 [0-9a-f]{12}/);
+
+				// A scripted first try that fails and a second that passes: the page says pass@try1 and pass@try2.
+				const solution = readFileSync(
+					path.join(repoRoot, "exercises", "python", "roman-numerals", ".meta", "solution", "roman_numerals.py"),
+					"utf8",
+				);
+				const write = (content: string) => ({
+					toolCalls: [{ name: "write_to_file", input: { path: "roman_numerals.py", content } }],
+				});
+				const done = { toolCalls: [{ name: "attempt_completion", input: { result: "done" } }] };
+				const created = await api<CreateRunResponse>("/api/runs", {
+					method: "POST",
+					headers: { "Content-Type": "application/json" },
+					body: JSON.stringify({
+						model: "scripted",
+						exercises: ["python/roman-numerals"],
+						name: "e2e tries",
+						tries: 2,
+						settings: {
+							script: [
+								write('def to_roman(number):\n    return ""\n\n\ndef from_roman(numeral):\n    return 0\n'),
+								done,
+								write(solution),
+								done,
+							],
+						},
+					}),
+				});
+				await page.goto(`/runs/${created.id}`);
+				await waitForStatus(page, "completed");
+				expect(await page.textContent(tid("stat-passed"))).toBe("1");
+				expect(await page.textContent(tid("pass-at-try"))).toBe("pass@try1 0% · pass@try2 100%");
+				// The leaderboard scores the last try and says the first.
+				await page.goto("/leaderboard");
+				await page.check(tid("leaderboard-reference"));
+				const row = page.locator(`${tid("leaderboard-row")}[data-run-id="${created.id}"]`);
+				await row.waitFor();
+				expect(await row.locator(tid("pass-rate-first-try")).textContent()).toBe("try 1: 0%");
+				// The 400 asked for on purpose; Chromium logs each failed request as an error.
+				expectNoConsoleErrors([/status of 400 \(Bad Request\) \(http:\/\/[^)]+\/api\/runs\)/]);
+			},
+			SLOW * 2,
+		);
+
+		it(
+			"takes observer options in the form, shows live findings with their evidence, and applies and dismisses recommendations",
+			async () => {
+				const page = await openPage();
+				await page.goto("/runs/new");
+				await page.waitForSelector(tid("new-run-form"));
+				await page.selectOption(tid("field-provider"), "oracle");
+				await page.locator("label.segment", { hasText: "Pick exercises" }).click();
+				await page.fill(tid("exercise-search"), "python roman");
+				await page.check(`${tid("exercise-option")}[value="python/roman-numerals"]`);
+				// A budget nobody watches would mislead: the form asks for a level first.
+				await page.fill(tid("field-budget"), "5");
+				await page.click(tid("submit-run"));
+				expect(await page.textContent(tid("field-error-observer"))).toBe(
+					"Choose an observer level: the budget and steering need the observer",
+				);
+				await page.selectOption(tid("field-observer-level"), "basic");
+				await page.click(tid("submit-run"));
+				await page.waitForURL(/\/runs\/\d+$/);
+				await waitForStatus(page, "completed");
+				const panel = page.locator(tid("observer-panel"));
+				await panel.waitFor();
+				expect(await panel.locator(tid("observer-mode")).textContent()).toMatch(
+					/^basic · monitor-only · insights store/,
+				);
+				expect(await panel.locator(tid("observer-budget-spent")).textContent()).toMatch(/ of \$5(\.00)? spent \(0%\)$/);
+				expect(await panel.locator(tid("observer-no-findings")).count()).toBe(1);
+
+				// Two tasks reading the same file again and again: a loop each, and a cancel_task for each.
+				const again = { toolCalls: [{ name: "read_file", input: { path: "roman_numerals.py" } }], delayMs: 300 };
+				const created = await api<CreateRunResponse>("/api/runs", {
+					method: "POST",
+					headers: { "Content-Type": "application/json" },
+					body: JSON.stringify({
+						model: "scripted",
+						exercises: ["python/roman-numerals"],
+						name: "e2e observer",
+						iterations: 2,
+						concurrency: 2,
+						settings: {
+							script: [
+								...Array.from({ length: 60 }, () => again),
+								{ toolCalls: [{ name: "attempt_completion", input: { result: "done" } }] },
+							],
+						},
+						observer: { level: "full", steering: "suggest", config: { intervalSeconds: 0.5 } },
+					}),
+				});
+				await page.goto(`/runs/${created.id}`);
+				const recommendations = page.locator(`${tid("observer-recommendation")}[data-status="pending"]`);
+				// Live: they arrive over the stream while the run is still running.
+				await expect.poll(() => recommendations.count(), { timeout: SLOW }).toBe(2);
+				expect(await page.getAttribute(`.title-row ${tid("run-status")}`, "data-status")).toBe("running");
+				const findings = page.locator(`${tid("observer-finding")}[data-detector="loop"]`);
+				expect(await findings.count()).toBe(2);
+				const finding = findings.first();
+				expect(await finding.locator(tid("finding-values")).textContent()).toMatch(
+					/^detected \d+ calls · expected 1 calls · threshold 5 calls$/,
+				);
+				await finding.locator(`${tid("finding-evidence")} > summary`).click();
+				expect(await finding.locator(tid("finding-evidence")).textContent()).toContain("read_file");
+				// The evidence links into the task drawer.
+				const taskLink = finding.locator(tid("finding-task")).first();
+				const taskId = await taskLink.getAttribute("data-task-id");
+				await taskLink.click();
+				await page.locator(tid("task-drawer")).waitFor();
+				expect(new URL(page.url()).searchParams.get("task")).toBe(taskId);
+				await page.keyboard.press("Escape");
+
+				const ids = await Promise.all(
+					[0, 1].map((index) => recommendations.nth(index).getAttribute("data-recommendation-id")),
+				);
+				const [first, second] = [ids[0] ?? null, ids[1] ?? null];
+				const byId = (id: string | null) =>
+					page.locator(`${tid("observer-recommendation")}[data-recommendation-id="${id}"]`);
+				await byId(first).locator(tid("recommendation-apply")).click();
+				await expect.poll(() => byId(first).getAttribute("data-status")).toBe("applied");
+				expect(await byId(first).locator(tid("recommendation-status")).textContent()).toBe("applied by human");
+				expect(await byId(first).locator(tid("recommendation-outcome")).textContent()).toMatch(
+					/^task \d+ cancelled \(was running\)/,
+				);
+				await byId(second).locator(tid("recommendation-dismiss")).click();
+				await expect.poll(() => byId(second).getAttribute("data-status")).toBe("ignored");
+				expect(await byId(second).locator(tid("recommendation-apply")).count()).toBe(0);
+
+				await waitForStatus(page, "completed");
+				// What the page shows is what the tables hold.
+				const view = await api<ObserverView>(`/api/runs/${created.id}/observer`);
+				expect(view.recommendations.map((r) => [String(r.id), r.status, r.appliedBy])).toEqual([
+					[first, "applied", "human"],
+					[second, "ignored", "human"],
+				]);
+				expect(view.session).toMatchObject({ status: "ended", appliedCount: 1 });
+				await page.evaluate(() => window.scrollTo(0, 0));
+				await page.screenshot({ path: path.join(shotsDir, "run-observer-1280x800-light.png"), fullPage: true });
+				// Evidence is long monospace text: on a phone it wraps inside the panel, not past the screen.
+				const phone = await openPage({ width: 390, height: 844, colorScheme: "dark" });
+				await phone.goto(`/runs/${created.id}`);
+				await phone
+					.locator(`${tid("observer-finding")} ${tid("finding-evidence")} > summary`)
+					.first()
+					.click();
+				expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+				await phone.screenshot({ path: path.join(shotsDir, "run-observer-390x844-dark.png"), fullPage: true });
+				expectNoConsoleErrors();
+			},
+			SLOW * 3,
+		);
+
+		it(
+			"pauses a run at its budget from the Observer panel and resumes it with a larger one",
+			async () => {
+				// Each task costs $1 (a million input tokens at $1 per million): a $2.50 budget breaks on the third.
+				const solution = readFileSync(
+					path.join(repoRoot, "exercises", "python", "roman-numerals", ".meta", "solution", "roman_numerals.py"),
+					"utf8",
+				);
+				const solve = {
+					toolCalls: [{ name: "write_to_file", input: { path: "roman_numerals.py", content: solution } }],
+				};
+				const expensive = {
+					toolCalls: [{ name: "attempt_completion", input: { result: "done" } }],
+					usage: { inputTokens: 1_000_000, outputTokens: 0 },
+					delayMs: 800,
+				};
+				const created = await api<CreateRunResponse>("/api/runs", {
+					method: "POST",
+					headers: { "Content-Type": "application/json" },
+					body: JSON.stringify({
+						model: "scripted",
+						exercises: ["python/roman-numerals"],
+						name: "e2e budget",
+						iterations: 5,
+						concurrency: 1,
+						settings: { script: [solve, expensive], modelInfo: { inputPrice: 1, outputPrice: 0 } },
+						observer: { level: "basic", steering: "suggest", budgetUsd: 2.5, config: { intervalSeconds: 0.5 } },
+					}),
+				});
+				const page = await openPage();
+				await page.goto(`/runs/${created.id}`);
+				const pause = page.locator(`${tid("observer-recommendation")}[data-type="pause_run"][data-status="pending"]`);
+				await pause.waitFor({ timeout: SLOW });
+				expect(await page.getAttribute(tid("observer-budget"), "data-tone")).toBe("bad");
+				expect(await page.textContent(tid("observer-budget-projected"))).toMatch(/^ · projected \$\d+\.\d\d \(\$/);
+				await pause.locator(tid("recommendation-apply")).click();
+				await waitForStatus(page, "paused");
+				// Nothing lost: what ran keeps its verdict, the rest waits (the stopped attempt goes back to pending
+				// just after the run is marked paused).
+				await expect
+					.poll(
+						async () => {
+							const { tasks } = await api<TaskList>(`/api/runs/${created.id}/tasks`);
+							return [...new Set(tasks.map((task) => task.status))].sort();
+						},
+						{ timeout: SLOW },
+					)
+					.toEqual(["passed", "pending"]);
+
+				await page.fill(tid("resume-budget"), "0");
+				await page.click(tid("resume-run"));
+				await expect
+					.poll(() => page.locator(".toast").allTextContents())
+					.toEqual(expect.arrayContaining([expect.stringContaining("The new budget must be a number of USD above 0")]));
+				expect(await page.getAttribute(`.title-row ${tid("run-status")}`, "data-status")).toBe("paused");
+				await page.fill(tid("resume-budget"), "50");
+				await page.click(tid("resume-run"));
+				await waitForStatus(page, "completed");
+				const done = await api<TaskList>(`/api/runs/${created.id}/tasks`);
+				expect(done.tasks.map((task) => task.status)).toEqual(Array(5).fill("passed"));
+				await expect
+					.poll(async () => (await api<ObserverView>(`/api/runs/${created.id}/observer`)).session?.budgetUsd)
+					.toBe(50);
+				expectNoConsoleErrors();
+			},
+			SLOW * 3,
 		);
 	},
 );

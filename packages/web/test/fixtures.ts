@@ -28,6 +28,11 @@ export function task(overrides: Partial<TaskSummary> = {}): TaskSummary {
 		testsTampered: false,
 		error: null,
 		traceId: null,
+		turns: 0,
+		mcpCallCount: 0,
+		passedAtTry: null,
+		tries: [],
+		modelUsage: {},
 		...overrides,
 	};
 }
@@ -59,6 +64,8 @@ export function run(overrides: Partial<RunSummary> = {}): RunSummary {
 		pending: 0,
 		cancelled: 0,
 		passRate: null,
+		passRateInterval: null,
+		passRateFirstTry: null,
 		tokensIn: 0,
 		tokensOut: 0,
 		cost: 0,

@@ -11,6 +11,90 @@ import {
 } from "../src/lib/run-form.js";
 
 describe("validateRunForm", () => {
+	it("sends settings, prompts, tries and the fallback only when given, and checks them first", () => {
+		const { request, errors } = validateRunForm({
+			...defaultRunForm,
+			settings: ' {"modelTemperature": 0} ',
+			systemPrompt: "Be terse.",
+			prompts: { python: "Solve it.", go: "  " },
+			tries: "2",
+			fallbackModel: " openrouter:anthropic/claude-sonnet-4.5 ",
+		});
+		expect(errors).toEqual({});
+		expect(request).toMatchObject({
+			settings: { modelTemperature: 0 },
+			systemPrompt: "Be terse.",
+			prompts: { python: "Solve it." },
+			tries: 2,
+			fallbackModel: "openrouter:anthropic/claude-sonnet-4.5",
+		});
+
+		const bad = validateRunForm({
+			...defaultRunForm,
+			settings: "[1]",
+			tries: "4",
+			fallbackModel: "oracle",
+		});
+		expect(bad.request).toBeUndefined();
+		expect(bad.errors).toEqual({
+			settings: 'Needs a JSON object of settings, e.g. {"modelTemperature": 0}',
+			tries: "Tries must be between 1 and 3",
+			fallbackModel: "The fallback must differ from the model",
+		});
+		expect(validateRunForm({ ...defaultRunForm, settings: "{oops" }).errors.settings).toMatch(/^Not valid JSON/);
+		expect(validateRunForm({ ...defaultRunForm, fallbackModel: "not a model" }).errors.fallbackModel).toMatch(
+			/provider:model/,
+		);
+	});
+
+	it("puts the server's issues about settings and the fallback on their fields", () => {
+		const { fields, other } = issuesToFieldErrors([
+			{ path: "settings.modelTemprature", message: "Unknown setting" },
+			{ path: "fallbackModel", message: "Unknown provider" },
+			{ path: "tries", message: "Too many" },
+		]);
+		expect(fields).toEqual({ settings: "Unknown setting", fallbackModel: "Unknown provider", tries: "Too many" });
+		expect(other).toEqual([]);
+	});
+
+	it("sends the observer only with a level, and refuses a budget or steering without one", () => {
+		expect(validateRunForm(defaultRunForm).request?.observer).toBeUndefined();
+		const observed = validateRunForm({
+			...defaultRunForm,
+			observerLevel: "full",
+			steering: "suggest",
+			insights: "export",
+			budgetUsd: " 2.5 ",
+		});
+		expect(observed.errors).toEqual({});
+		expect(observed.request?.observer).toEqual({
+			level: "full",
+			steering: "suggest",
+			insights: "export",
+			budgetUsd: 2.5,
+		});
+		// The level's own steering default is the server's to apply: nothing is sent for it.
+		expect(validateRunForm({ ...defaultRunForm, observerLevel: "autonomous" }).request?.observer).toEqual({
+			level: "autonomous",
+			insights: "store",
+		});
+		expect(validateRunForm({ ...defaultRunForm, budgetUsd: "5" }).errors).toEqual({
+			observer: "Choose an observer level: the budget and steering need the observer",
+		});
+		expect(validateRunForm({ ...defaultRunForm, steering: "auto" }).errors.observer).toMatch(
+			/^Choose an observer level/,
+		);
+		for (const budgetUsd of ["0", "-1", "lots"]) {
+			expect(validateRunForm({ ...defaultRunForm, observerLevel: "basic", budgetUsd }).errors).toEqual({
+				observer: "The budget must be a number of USD above 0",
+			});
+		}
+		// The server's path for a bad observer value lands on the observer section.
+		expect(issuesToFieldErrors([{ path: "observer.budgetUsd", message: "must be more than 0" }]).fields).toEqual({
+			observer: "must be more than 0",
+		});
+	});
+
 	it("accepts the defaults as an oracle smoke run", () => {
 		const { request, errors } = validateRunForm(defaultRunForm);
 		expect(errors).toEqual({});
@@ -73,11 +157,11 @@ describe("server issues", () => {
 		const { fields, other } = issuesToFieldErrors([
 			{ path: "concurrency", message: "must be at most 25" },
 			{ path: "exercises.0", message: "unknown exercise" },
-			{ path: "settings.foo", message: "unknown key" },
+			{ path: "otel", message: "unknown mode" },
 			{ path: "", message: "bad body" },
 		]);
 		expect(fields).toEqual({ concurrency: "must be at most 25", exercises: "unknown exercise" });
-		expect(other).toEqual(["settings.foo: unknown key", "bad body"]);
+		expect(other).toEqual(["otel: unknown mode", "bad body"]);
 	});
 });
 

@@ -7,6 +7,7 @@ import { loadSettings } from "../config/settings.js";
 import type { Logger } from "../log.js";
 import { McpRuntime, type McpRuntimeOptions, type McpTaskExtras } from "../mcp/runtime.js";
 import type { ResolvedModel } from "../providers/types.js";
+import { type CommandSandbox, commandSandboxFromEnv } from "../sandbox/from-env.js";
 import { TaskStorage } from "../task/storage.js";
 import type { Task, TaskOptions } from "../task/task.js";
 import { AgentTelemetry } from "../telemetry/agent-telemetry.js";
@@ -40,6 +41,11 @@ const TASK_SETTLE_MS = 5_000;
  * The agent process's core: serves the IPC protocol and runs one task at a time. Every command
  * is handled defensively: bad input is logged and the agent keeps serving.
  */
+interface Models {
+	model: ResolvedModel;
+	fallback?: ResolvedModel;
+}
+
 export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 	readonly server: IpcServer;
 	private readonly options: AgentHostOptions;
@@ -52,6 +58,8 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 	private taskRuntime: Promise<TaskRuntime> | undefined;
 	private readonly mcp: McpRuntime;
 	private readonly telemetry: AgentTelemetry;
+	/** From the environment the agent started with, never from settings a task could change. */
+	private readonly commandSandbox: CommandSandbox | undefined;
 	/** Counts StartNewTask commands, so one overtaken while its MCP servers connect does not start. */
 	private starts = 0;
 
@@ -61,6 +69,12 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		this.env = options.env ?? process.env;
 		this.mcp = new McpRuntime({ workspace: options.workspace, env: this.env, log: options.log, hub: options.mcp });
 		this.telemetry = new AgentTelemetry(this.env, options.log);
+		this.commandSandbox = commandSandboxFromEnv(this.env);
+		if (this.commandSandbox && "error" in this.commandSandbox) {
+			options.log.log("error", `commands will be refused: ${this.commandSandbox.error}`);
+		} else if (this.commandSandbox) {
+			options.log.log("info", "commands run in the runner's bwrap sandbox");
+		}
 		this.server = new IpcServer(options.socketPath, {
 			log: (level, message) => options.log.log(level, `ipc: ${message}`),
 		});
@@ -167,10 +181,10 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		await this.stopCurrent("Replaced by a new task");
 		const runtime = await this.runtime();
 		let settings: Settings;
-		let model: ResolvedModel;
+		let models: Models;
 		try {
 			settings = loadSettings({ workspace: this.options.workspace, env: this.env, overrides: configuration });
-			model = (this.options.resolveModel ?? runtime.resolveModel)(settings, this.env);
+			models = this.resolveModels(runtime, settings);
 		} catch (error) {
 			return this.refuseTask(describe(error));
 		}
@@ -179,7 +193,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		const tracer = await this.telemetry.tracer(this.context);
 		if (this.closing) return;
 		if (start !== this.starts) return this.refuseTask("Replaced by a newer StartNewTask before it started");
-		const task = runtime.Task.create(this.taskOptions(runtime, settings, model, mcp, tracer), text);
+		const task = runtime.Task.create(this.taskOptions(runtime, settings, models, mcp, tracer), text);
 		this.current = task;
 		void task.start(text, images ?? []);
 		this.attachMcp(task);
@@ -227,11 +241,11 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 			const { metadata } = await new TaskStorage(this.options.storageRoot, taskId).load();
 			const settings = loadSettings({ workspace: this.options.workspace, env: this.env, overrides: metadata.settings });
 			const runtime = await this.runtime();
-			const model = (this.options.resolveModel ?? runtime.resolveModel)(settings, this.env);
+			const models = this.resolveModels(runtime, settings);
 			this.mcp.detach();
 			const mcp = await this.mcp.prepare(settings, { userIntent: this.context?.userIntent });
 			const tracer = await this.telemetry.tracer(this.context);
-			return await runtime.Task.load(this.taskOptions(runtime, settings, model, mcp, tracer), taskId);
+			return await runtime.Task.load(this.taskOptions(runtime, settings, models, mcp, tracer), taskId);
 		} catch (error) {
 			this.log("error", `cannot resume task ${taskId}: ${describe(error)}`);
 			this.refuseTask(`Cannot resume task ${taskId}: ${describe(error)}`, taskId);
@@ -250,10 +264,26 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		this.broadcast({ eventName: "taskAborted", payload: [taskId] });
 	}
 
+	/** The task's model, and its fallback when the settings name one (both checked before the task starts). */
+	private resolveModels(runtime: TaskRuntime, settings: Settings): Models {
+		const resolve = this.options.resolveModel ?? runtime.resolveModel;
+		const model = resolve(settings, this.env);
+		if (!settings.fallbackApiProvider) return { model };
+		try {
+			const fallback = resolve(
+				{ ...settings, apiProvider: settings.fallbackApiProvider, apiModelId: settings.fallbackApiModelId },
+				this.env,
+			);
+			return { model, fallback };
+		} catch (error) {
+			throw new Error(`The fallback model cannot be used: ${describe(error)}`);
+		}
+	}
+
 	private taskOptions(
 		runtime: TaskRuntime,
 		settings: Settings,
-		model: ResolvedModel,
+		models: Models,
 		mcp?: McpTaskExtras,
 		tracer?: Tracer,
 	): TaskOptions {
@@ -261,12 +291,13 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 			workspace: this.options.workspace,
 			storageRoot: this.options.storageRoot,
 			settings,
-			model,
+			...models,
 			tools: [...(this.options.tools ?? runtime.builtinTools), ...(mcp?.tools ?? [])],
 			promptSections: mcp?.promptSections,
 			emit: (event) => this.broadcast(event),
 			log: this.options.log,
 			context: this.context,
+			...(this.commandSandbox ? { commandSandbox: this.commandSandbox } : {}),
 			...(tracer ? { tracer, flushTelemetry: () => this.telemetry.flush() } : {}),
 			...this.options.taskOptions,
 		};

@@ -21,6 +21,8 @@ export interface TaskMetadata {
 	tokenUsage: TokenUsage;
 	toolUsage: ToolUsage;
 	turns: number;
+	/** The primary model failed for good and the task moved to the fallback: a resumed task stays there. */
+	onFallback?: boolean;
 }
 
 /**

@@ -16,6 +16,7 @@ import type { Logger } from "../log.js";
 import { costOf, usageFromAiSdk } from "../providers/cost.js";
 import { withRetries } from "../providers/retry.js";
 import type { ResolvedModel, TurnUsage } from "../providers/types.js";
+import type { CommandSandbox } from "../sandbox/from-env.js";
 import { TaskSpans } from "../telemetry/spans.js";
 import { findTool, runTool, toolDescriptorsForModel, toolSchemasForModel } from "../tools/registry.js";
 import type { ToolDefinition, ToolResult } from "../tools/types.js";
@@ -30,6 +31,11 @@ export interface TaskOptions {
 	storageRoot: string;
 	settings: Settings;
 	model: ResolvedModel;
+	/**
+	 * Continues the task when the model fails in a way retries do not fix (retries exhausted, an
+	 * error that is not retried such as a rejected key). Used once: a failing fallback ends the task.
+	 */
+	fallback?: ResolvedModel;
 	tools: ToolDefinition[];
 	/** Extra system prompt sections (the MCP servers and their tools). */
 	promptSections?: string[];
@@ -43,6 +49,8 @@ export interface TaskOptions {
 	tracer?: Tracer;
 	/** Sends the spans; awaited before the task's last event, after which the runner may stop us. */
 	flushTelemetry?: () => Promise<void>;
+	/** Where execute_command runs commands (the runner's sandbox); unset: plain child processes. */
+	commandSandbox?: CommandSandbox;
 }
 
 interface ToolCall {
@@ -104,12 +112,15 @@ export class Task {
 	private metadata: TaskMetadata;
 	private finished: Promise<TaskStatus> | undefined;
 	private readonly spans: TaskSpans;
+	/** The model requests go to: the primary until it fails for good, then the fallback. */
+	private model: ResolvedModel;
 
 	private constructor(
 		options: TaskOptions,
 		state: { metadata: TaskMetadata; history: ModelMessage[]; ui: ClineMessage[] },
 	) {
 		this.options = options;
+		this.model = state.metadata.onFallback && options.fallback ? options.fallback : options.model;
 		this.taskId = state.metadata.taskId;
 		this.metadata = state.metadata;
 		this.limits = { ...limitsFrom(options.settings), ...options.limits };
@@ -337,7 +348,26 @@ export class Task {
 	}
 
 	private async callModel(): Promise<ModelTurn> {
-		const { model } = this.options;
+		try {
+			return await this.requestTurn();
+		} catch (error) {
+			const fallback = this.options.fallback;
+			if (!fallback || this.model === fallback || this.abort.signal.aborted) throw error;
+			// The same request again on the fallback, said in the transcript; its api_req_started
+			// names the fallback, so the runner keeps each model's tokens and cost apart.
+			this.ui.say(
+				"api_req_retried",
+				`The model ${this.model.providerId}:${this.model.modelId} failed (${describe(error)}); continuing with the fallback model ${fallback.providerId}:${fallback.modelId}.`,
+			);
+			this.options.log.log("warn", `task ${this.taskId}: switching to the fallback model after: ${describe(error)}`);
+			this.model = fallback;
+			this.metadata.onFallback = true;
+			return this.requestTurn();
+		}
+	}
+
+	private async requestTurn(): Promise<ModelTurn> {
+		const { model } = this;
 		const budget = model.info.contextWindow - Math.min(model.info.maxTokens, model.info.contextWindow / 4);
 		const trimmed = trimToFit(this.history, budget, this.fixedPromptText);
 		if (trimmed.removed > 0) {
@@ -352,10 +382,12 @@ export class Task {
 			withRetries(() => this.streamTurn(), {
 				signal: this.abort.signal,
 				maxRetries: 3,
-				onRetry: ({ attempt, delayMs, error }) => {
+				onRetry: ({ attempt, delayMs, error, status }) => {
+					// The status first, as Roo Code's provider errors have it ("429 …"): a runner
+					// (the observer's rate-limit detector) can tell a rate limit from an outage.
 					this.ui.say(
 						"api_req_retry_delayed",
-						`${describe(error)}\nRetry ${attempt} in ${Math.ceil(delayMs / 1000)} s.`,
+						`${status === undefined ? "" : `HTTP ${status}: `}${describe(error)}\nRetry ${attempt} in ${Math.ceil(delayMs / 1000)} s.`,
 					);
 				},
 			}),
@@ -378,7 +410,7 @@ export class Task {
 
 	/** One model call, streamed into partial UI messages. Errors propagate for retry. */
 	private async streamTurn(): Promise<ModelTurn> {
-		const { model } = this.options;
+		const { model } = this;
 		const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.limits.apiRequestTimeoutMs)]);
 		const result = streamText({
 			model: model.model,
@@ -480,6 +512,7 @@ export class Task {
 					commandTimeoutMs: this.limits.commandTimeoutMs,
 					maxOutputChars: this.limits.maxToolOutputChars,
 					log: this.options.log,
+					...(this.options.commandSandbox ? { sandbox: this.options.commandSandbox } : {}),
 					onProgress: (chunk) => {
 						output += chunk;
 						if (outputTs === undefined) outputTs = this.ui.say("command_output", output, { partial: true });

@@ -1,6 +1,7 @@
 import type { ToolName } from "@agent-evals/types";
 import type { z } from "zod";
 import type { Logger } from "../log.js";
+import type { CommandSandbox } from "../sandbox/from-env.js";
 
 /** What a tool may use while it runs. The task loop builds one per call. */
 export interface ToolContext {
@@ -12,6 +13,8 @@ export interface ToolContext {
 	commandTimeoutMs: number;
 	/** Largest tool output, in characters, returned to the model (longer output is cut with a note). */
 	maxOutputChars: number;
+	/** Where execute_command runs commands: unset runs them as plain child processes. */
+	sandbox?: CommandSandbox;
 	/** Streams partial output (command output) so the UI sees it as it happens. */
 	onProgress?: (text: string) => void;
 	log: Logger;

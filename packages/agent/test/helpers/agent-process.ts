@@ -34,6 +34,7 @@ export function startAgent(options: {
 	storage?: string;
 	home?: string;
 	args?: string[];
+	env?: Record<string, string>;
 }): RunningAgent {
 	const storage = options.storage ?? tempDir("storage");
 	const socket = join(tempDir("sock"), "agent.sock");
@@ -41,7 +42,7 @@ export function startAgent(options: {
 		process.execPath,
 		[AGENT_CLI, "--workspace", options.workspace, "--socket", socket, "--storage", storage, ...(options.args ?? [])],
 		{
-			env: { ...process.env, AGENT_EVALS_HOME: options.home ?? tempDir("home") },
+			env: { ...process.env, AGENT_EVALS_HOME: options.home ?? tempDir("home"), ...options.env },
 			stdio: ["ignore", "ignore", "pipe"],
 		},
 	);

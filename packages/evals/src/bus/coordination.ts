@@ -1,3 +1,5 @@
+import type { WorkerInfo } from "@agent-evals/types";
+
 /**
  * What controllers and workers tell each other about liveness, beside the store: a run's
  * controller heartbeat (`heartbeat:<runId>`, the controller's pid, expiring) and the tasks in
@@ -15,6 +17,12 @@ export interface Coordination {
 	addRunner(runId: number, member: string, ttlSeconds: number): Promise<void>;
 	removeRunner(runId: number, member: string): Promise<void>;
 	runners(runId: number): Promise<string[]>;
+	/** A worker says it is alive and what it is doing; forgotten after `ttlSeconds` without news. */
+	advertise(info: WorkerInfo, ttlSeconds: number): Promise<void>;
+	/** A worker that stops cleanly takes itself off the list at once. */
+	withdraw(name: string): Promise<void>;
+	/** The workers alive now, by name. */
+	workers(): Promise<WorkerInfo[]>;
 }
 
 export const heartbeatKey = (runId: number) => `heartbeat:${runId}`;
@@ -25,6 +33,23 @@ export const runnerMember = (taskId: number, host: string) => `task-${taskId}:${
 export class MemoryCoordination implements Coordination {
 	private readonly beats = new Map<number, { pid: number; until: number }>();
 	private readonly sets = new Map<number, { members: Set<string>; until: number }>();
+	private readonly adverts = new Map<string, { info: WorkerInfo; until: number }>();
+
+	async advertise(info: WorkerInfo, ttlSeconds: number): Promise<void> {
+		this.adverts.set(info.name, { info, until: Date.now() + ttlSeconds * 1000 });
+	}
+
+	async withdraw(name: string): Promise<void> {
+		this.adverts.delete(name);
+	}
+
+	async workers(): Promise<WorkerInfo[]> {
+		const now = Date.now();
+		return [...this.adverts.values()]
+			.filter((advert) => advert.until > now)
+			.map((advert) => advert.info)
+			.sort((a, b) => a.name.localeCompare(b.name));
+	}
 
 	async beat(runId: number, pid: number, ttlSeconds: number): Promise<void> {
 		this.beats.set(runId, { pid, until: Date.now() + ttlSeconds * 1000 });

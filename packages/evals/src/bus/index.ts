@@ -5,9 +5,9 @@ import { RedisBus } from "./redis-bus.js";
 export { type Bus, type BusHandler, runChannel } from "./bus.js";
 export * from "./coordination.js";
 export { MemoryBus } from "./memory-bus.js";
-export { RedisBus } from "./redis-bus.js";
+export { DEFAULT_DEPLOYMENT, RedisBus } from "./redis-bus.js";
 
 /** Redis when a URL is given (REDIS_URL), else the in-process bus. */
-export async function openBus(redisUrl: string | undefined): Promise<Bus> {
-	return redisUrl ? RedisBus.connect(redisUrl) : new MemoryBus();
+export async function openBus(redisUrl: string | undefined, deployment?: string): Promise<Bus> {
+	return redisUrl ? RedisBus.connect(redisUrl, deployment) : new MemoryBus();
 }

@@ -1,4 +1,4 @@
-import { type TaskEvent, taskEventSchema } from "@agent-evals/types";
+import { type TaskEvent, taskEventSchema, type WorkerInfo, workerInfoSchema } from "@agent-evals/types";
 import { Redis } from "ioredis";
 import { type Bus, type BusHandler, runChannel } from "./bus.js";
 import { type Coordination, heartbeatKey, runnersKey } from "./coordination.js";
@@ -11,13 +11,17 @@ export class RedisBus implements Bus {
 	private subscriber: Redis | undefined;
 	private readonly handlers = new Map<string, Set<BusHandler>>();
 
-	private constructor(private readonly url: string) {
+	private constructor(
+		private readonly url: string,
+		deployment: string,
+	) {
 		this.publisher = connection(url);
-		this.coordination = new RedisCoordination(this.publisher);
+		this.coordination = new RedisCoordination(this.publisher, deployment);
 	}
 
-	static async connect(url: string): Promise<RedisBus> {
-		const bus = new RedisBus(url);
+	/** `deployment` names the key space of the workers' adverts (and the task queues). */
+	static async connect(url: string, deployment = DEFAULT_DEPLOYMENT): Promise<RedisBus> {
+		const bus = new RedisBus(url, deployment);
 		try {
 			await bus.publisher.ping();
 		} catch (error) {
@@ -83,7 +87,41 @@ export class RedisBus implements Bus {
 
 /** Liveness keys on the bus's own connection. */
 class RedisCoordination implements Coordination {
-	constructor(private readonly redis: Redis) {}
+	constructor(
+		private readonly redis: Redis,
+		private readonly deployment: string,
+	) {}
+
+	private workerKey(name: string): string {
+		return `${this.deployment}:workers:${name}`;
+	}
+
+	async advertise(info: WorkerInfo, ttlSeconds: number): Promise<void> {
+		await this.redis.set(this.workerKey(info.name), JSON.stringify(info), "EX", ttlSeconds);
+	}
+
+	async withdraw(name: string): Promise<void> {
+		await this.redis.del(this.workerKey(name));
+	}
+
+	async workers(): Promise<WorkerInfo[]> {
+		// SCAN, not KEYS: a shared Redis must not block for the length of its key space.
+		const keys: string[] = [];
+		let cursor = "0";
+		do {
+			const [next, batch] = await this.redis.scan(cursor, "MATCH", this.workerKey("*"), "COUNT", 200);
+			cursor = next;
+			keys.push(...batch);
+		} while (cursor !== "0");
+		if (keys.length === 0) return [];
+		const found: WorkerInfo[] = [];
+		for (const text of await this.redis.mget(...keys)) {
+			if (text === null) continue; // expired between SCAN and MGET
+			const parsed = workerInfoSchema.safeParse(JSON.parse(text));
+			if (parsed.success) found.push(parsed.data);
+		}
+		return found.sort((a, b) => a.name.localeCompare(b.name));
+	}
 
 	async beat(runId: number, pid: number, ttlSeconds: number): Promise<void> {
 		await this.redis.set(heartbeatKey(runId), String(pid), "EX", ttlSeconds);
@@ -110,6 +148,9 @@ class RedisCoordination implements Coordination {
 		return this.redis.smembers(runnersKey(runId));
 	}
 }
+
+/** The key space of a deployment's queues and workers when EVALS_DEPLOYMENT is not set. */
+export const DEFAULT_DEPLOYMENT = "evals";
 
 function connection(url: string): Redis {
 	// Fail fast instead of queueing commands forever while Redis is away.

@@ -2,10 +2,14 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { DatabaseOpenError } from "../db/client.js";
 import { registerAgents } from "./commands/agents.js";
+import { registerCompare } from "./commands/compare.js";
 import { registerExercises } from "./commands/exercises.js";
+import { registerFlaky } from "./commands/flaky.js";
 import { registerManage } from "./commands/manage.js";
+import { registerObserve } from "./commands/observe.js";
 import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
+import { registerWorker } from "./commands/worker.js";
 import { EXIT_USAGE, UsageError } from "./errors.js";
 
 const program = new Command()
@@ -17,9 +21,13 @@ const program = new Command()
 
 registerRun(program);
 registerManage(program);
+registerObserve(program);
+registerCompare(program);
+registerFlaky(program);
 registerExercises(program);
 registerServe(program);
 registerAgents(program);
+registerWorker(program);
 for (const command of program.commands) {
 	command.exitOverride().showHelpAfterError("(add --help for usage)");
 	for (const sub of command.commands) sub.exitOverride();

@@ -1,7 +1,16 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { languageSchema, type RunConfig, runConfigSchema, settingsSchema } from "@agent-evals/types";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import {
+	languageSchema,
+	type ObserverConfig,
+	observerConfigSchema,
+	type RunConfig,
+	runConfigSchema,
+	runDefaults,
+	settingsSchema,
+} from "@agent-evals/types";
 import { InvalidArgumentError } from "commander";
+import { settingKeyProblem } from "../run/plan.js";
 import { UsageError } from "./errors.js";
 
 export function integer(min: number, max: number) {
@@ -92,6 +101,48 @@ export function mcpFromFlags(flags: Record<string, unknown>): unknown {
 	};
 }
 
+/**
+ * `--observer-config FILE`: the observer's thresholds, every one checked, a bad one named with
+ * its place in the file ("runaway.k: must be at least 1").
+ */
+export function observerConfigFromFile(file: string): ObserverConfig {
+	const path = resolve(file);
+	const parsed = observerConfigSchema.safeParse(readJsonFile(path, "observer config"));
+	if (parsed.success) return parsed.data;
+	const issue = parsed.error.issues[0];
+	const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+	throw new UsageError(`The observer config ${path}: ${where}${issue?.message ?? "invalid"}.`);
+}
+
+/**
+ * `--observer LEVEL` with `--steering`, `--insights`, `--budget`, `--observer-config` and
+ * `--observer-model`: the run's observer, or undefined when it is off. The others need the level.
+ */
+export function observerFromFlags(flags: Record<string, unknown>): unknown {
+	if (flags.observer === undefined) {
+		for (const [flag, key] of [
+			["--steering", "steering"],
+			["--insights", "insights"],
+			["--budget", "budget"],
+			["--observer-config", "observerConfig"],
+			["--observer-model", "observerModel"],
+		] as const) {
+			if (flags[key] !== undefined) {
+				throw new UsageError(`${flag} needs --observer basic|full|autonomous (the observer is off without it).`);
+			}
+		}
+		return undefined;
+	}
+	return {
+		level: flags.observer,
+		steering: flags.steering,
+		insights: flags.insights,
+		budgetUsd: flags.budget,
+		model: flags.observerModel,
+		config: flags.observerConfig === undefined ? undefined : observerConfigFromFile(flags.observerConfig as string),
+	};
+}
+
 /** The run command's flags, checked against the same schema the HTTP API uses. */
 export function runConfigFrom(flags: Record<string, unknown>): RunConfig {
 	const parsed = runConfigSchema.safeParse({
@@ -111,7 +162,13 @@ export function runConfigFrom(flags: Record<string, unknown>): RunConfig {
 		name: flags.name,
 		mcp: mcpFromFlags(flags),
 		settings: settingsFromFlags(flags),
+		systemPrompt:
+			flags.systemPrompt === undefined ? undefined : readTextFile(resolve(String(flags.systemPrompt)), "system prompt"),
+		prompts: flags.prompts === undefined ? undefined : promptsFromDir(resolve(String(flags.prompts))),
+		tries: flags.tries,
+		fallbackModel: flags.fallbackModel,
 		otel: flags.otel,
+		observer: observerFromFlags(flags),
 	});
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
@@ -142,6 +199,7 @@ export function setting(value: string, previous: Record<string, unknown> = {}): 
 export function settingsFromFlags(flags: Record<string, unknown>): Record<string, unknown> | undefined {
 	const file = flags.settings as string | undefined;
 	const overrides = (flags.set as Record<string, unknown> | undefined) ?? {};
+	const agent = typeof flags.agent === "string" ? flags.agent : runDefaults.agent;
 	let fromFile: Record<string, unknown> = {};
 	if (file !== undefined) {
 		const path = resolve(file);
@@ -152,18 +210,60 @@ export function settingsFromFlags(flags: Record<string, unknown>): Record<string
 			);
 		}
 		fromFile = parsed as Record<string, unknown>;
-		checkSettings(fromFile, path);
+		checkSettings(fromFile, path, agent);
 	}
-	checkSettings(overrides, "--set");
+	checkSettings(overrides, "--set", agent);
 	if (file === undefined && Object.keys(overrides).length === 0) return undefined;
 	return { ...fromFile, ...overrides };
 }
 
-function checkSettings(settings: Record<string, unknown>, where: string): void {
+function checkSettings(settings: Record<string, unknown>, where: string, agent: string): void {
+	for (const key of Object.keys(settings)) {
+		const problem = settingKeyProblem(key, agent);
+		if (problem) throw new UsageError(`${where}: ${problem}`);
+	}
 	const parsed = settingsSchema.safeParse(settings);
 	if (parsed.success) return;
 	const issue = parsed.error.issues[0];
 	throw new UsageError(`${where}: ${issue?.path.join(".") || "settings"}: ${issue?.message ?? "invalid"}`);
+}
+
+/** A text file the user named: a missing or empty file is their mistake, said in one line. */
+export function readTextFile(path: string, what: string): string {
+	let text: string;
+	try {
+		text = readFileSync(path, "utf8");
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new UsageError(
+			`Cannot read the ${what} ${path}: ${code === "ENOENT" ? "no such file" : (error as Error).message}.`,
+		);
+	}
+	if (!text.trim()) throw new UsageError(`The ${what} ${path} is empty.`);
+	return text;
+}
+
+/** `--prompts DIR`: `DIR/<language>.md` for each language it has, replacing the suite's prompts. */
+export function promptsFromDir(dir: string): Record<string, string> {
+	let names: string[];
+	try {
+		names = readdirSync(dir);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new UsageError(
+			`Cannot read the prompts folder ${dir}: ${code === "ENOENT" ? "no such folder" : (error as Error).message}.`,
+		);
+	}
+	const prompts: Record<string, string> = {};
+	for (const name of names) {
+		const language = name.endsWith(".md") ? name.slice(0, -3) : undefined;
+		if (language && languageSchema.safeParse(language).success)
+			prompts[language] = readTextFile(join(dir, name), "prompt");
+	}
+	if (Object.keys(prompts).length === 0) {
+		throw new UsageError(`The prompts folder ${dir} has no <language>.md file (${languageSchema.options.join(", ")}).`);
+	}
+	return prompts;
 }
 
 /** A JSON file the user named: a missing file or bad JSON is their mistake, said in one line. */

@@ -2,11 +2,17 @@ import type { TaskSummary } from "@agent-evals/types";
 import { finishedTaskStatuses } from "@agent-evals/types";
 import cliProgress from "cli-progress";
 import { seconds, taskLabel, taskVerdict } from "../report/format.js";
+import { findingLine } from "./observer-output.js";
 
 const POLL_MS = 500;
 
 /** Where the display reads a run's tasks: the store here, or the API of the server executing it. */
 export type TaskSource = () => Promise<TaskSummary[]>;
+
+/** The observer's findings newer than `afterId`, oldest first (none for a run without observer). */
+export type FindingSource = (
+	afterId: number,
+) => Promise<Array<{ id: number; severity: string; title: string; taskIds: number[] }>>;
 
 /**
  * Shows a run's progress while it executes: a bar with counts and ETA on a terminal, one line
@@ -18,10 +24,12 @@ export class ProgressDisplay {
 	private bar: cliProgress.SingleBar | undefined;
 	private timer: NodeJS.Timeout | undefined;
 	private polling: Promise<void> = Promise.resolve();
+	private lastFinding = 0;
 
 	constructor(
 		private readonly source: TaskSource,
 		private readonly out: NodeJS.WriteStream = process.stderr,
+		private readonly findings?: FindingSource,
 	) {}
 
 	start(total: number): void {
@@ -52,7 +60,21 @@ export class ProgressDisplay {
 		this.bar?.stop();
 	}
 
+	/** Each new finding of the observer is one line, above the bar on a terminal. */
+	private async pollFindings(): Promise<void> {
+		if (!this.findings) return;
+		for (const finding of await this.findings(this.lastFinding)) {
+			this.lastFinding = Math.max(this.lastFinding, finding.id);
+			const line = findingLine(finding);
+			if (this.bar) {
+				this.out.write(`\r\x1b[2K${line}\n`);
+				this.bar.render();
+			} else this.out.write(`${line}\n`);
+		}
+	}
+
 	private async poll(): Promise<void> {
+		await this.pollFindings().catch(() => undefined);
 		const tasks = await this.source();
 		const finished = tasks.filter(
 			(task) => task.finishedAt !== null && (finishedTaskStatuses as readonly string[]).includes(task.status),

@@ -64,8 +64,19 @@ export async function runOnServer(server: RemoteServer, config: RunConfig, optio
 		process.stderr.write(
 			`Run ${runId}: ${created.total} task${created.total === 1 ? "" : "s"} with ${config.model} (${config.agent} agent), concurrency ${config.concurrency}\n`,
 		);
+		const sandbox = await api
+			.getRun(runId)
+			.then(({ run }) => run.sandbox)
+			.catch(() => undefined);
+		if (sandbox !== undefined) process.stderr.write(`Sandbox: ${sandbox} (chosen by the server)\n`);
 	}
-	const progress = options.json ? undefined : new ProgressDisplay(async () => (await api.listAllTasks(runId)).tasks);
+	const progress = options.json
+		? undefined
+		: new ProgressDisplay(
+				async () => (await api.listAllTasks(runId)).tasks,
+				process.stderr,
+				async (afterId) => (await api.getObserver(runId)).anomalies.filter((finding) => finding.id > afterId),
+			);
 	const status = await followSignals(
 		() => void api.cancelRun(runId).catch(() => undefined),
 		async () => {
@@ -77,8 +88,16 @@ export async function runOnServer(server: RemoteServer, config: RunConfig, optio
 			}
 		},
 	);
-	if (options.json) printReport({ json: await api.reportJson(runId) });
-	else printReport({ text: await api.reportText(runId), runId, dashboard: server.url });
+	if (options.json) {
+		// The export carries the statistics too; `run --json` keeps its contract.
+		const { stats: _, ...report } = await api.reportJson(runId);
+		printReport({ json: report });
+	} else printReport({ text: await api.reportText(runId), runId, dashboard: server.url });
+	if (status === "paused") {
+		process.stderr.write(
+			`Run ${runId} is paused: continue it with npx evals resume ${runId} (the server executes it).\n`,
+		);
+	}
 	process.exitCode = status === "completed" ? 0 : 1;
 }
 
@@ -89,7 +108,8 @@ async function waitForEnd(api: ApiClient, url: string, runId: number): Promise<s
 		try {
 			const { run } = await api.getRun(runId);
 			unreachableSince = undefined;
-			const closed = run.status === "completed" || run.status === "cancelled" || run.status === "failed";
+			const closed =
+				run.status === "completed" || run.status === "cancelled" || run.status === "failed" || run.status === "paused";
 			// A cancelled run is marked at once; it is over when its executor has finished it.
 			if (closed && (run.finishedAt !== null || run.running + run.pending === 0)) return run.status;
 		} catch (error) {

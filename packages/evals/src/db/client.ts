@@ -1,7 +1,6 @@
-import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { access, link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
@@ -10,6 +9,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { type Schema, schema } from "./schema.js";
+import { defaultSeedPath, migrationsFolder, readSeed } from "./seed.js";
 
 /** The drizzle instance, one type for both backends: only what PostgreSQL and PGlite share. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -24,6 +24,8 @@ export interface Database {
 	/** Applies pending migrations; openDatabase already did, this is for tests and tools. */
 	migrate(): Promise<void>;
 	close(): Promise<void>;
+	/** A new embedded database that started from the build's seed instead of an empty initdb. */
+	seeded: boolean;
 }
 
 export interface OpenDatabaseOptions {
@@ -35,15 +37,14 @@ export interface OpenDatabaseOptions {
 	maxConnections?: number;
 	/** How long to wait for a PostgreSQL connection; default 10 s. */
 	connectTimeoutMs?: number;
+	/** The migrated data directory a new embedded database starts from (see seed.ts); false: none. */
+	seed?: string | false;
 }
 
 /** A database could not be opened; the message is meant for the user as is. */
 export class DatabaseOpenError extends Error {
 	override readonly name = "DatabaseOpenError";
 }
-
-// Works from src/db (tests, tsx) and dist/db (built CLI) alike: both are two levels below the package.
-const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
 // Arbitrary but fixed: every process migrating the same PostgreSQL database must pick the same key.
 const MIGRATION_LOCK_KEY = 7_315_002_441;
@@ -56,17 +57,17 @@ const MIGRATION_LOCK_KEY = 7_315_002_441;
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
 	const url = options.databaseUrl?.trim();
 	if (url && /^postgres(ql)?:\/\//i.test(url)) return openPostgres(url, options);
-	if (url && url.toLowerCase() === "memory://") return openPglite(undefined);
+	if (url && url.toLowerCase() === "memory://") return openPglite(undefined, options.seed ?? defaultSeedPath);
 	if (url) {
 		throw new DatabaseOpenError(
 			`Unsupported database URL scheme "${url.split(":")[0]}:": use postgres://, postgresql:// or memory://, or leave it unset for the embedded database.`,
 		);
 	}
 	const evalsHome = path.resolve(options.evalsHome ?? process.env.EVALS_HOME ?? "./.evals");
-	return openPglite(path.join(evalsHome, "db"));
+	return openPglite(path.join(evalsHome, "db"), options.seed ?? defaultSeedPath);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, seedPath: string | false): Promise<Database> {
 	const location = dataDir ? `pglite:${dataDir}` : "pglite:memory";
 	let releaseLock: (() => Promise<void>) | undefined;
 	if (dataDir) {
@@ -74,8 +75,13 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 		releaseLock = await lockDataDir(dataDir);
 	}
 	let client: PGlite | undefined;
+	let seeded = false;
 	try {
-		client = new PGlite(dataDir ?? "memory://");
+		// Only memory or a directory PostgreSQL never initialised takes the seed; an existing one is never touched.
+		const fresh = !dataDir || !(await exists(path.join(dataDir, "PG_VERSION")));
+		const seed = fresh && seedPath ? await readSeed(seedPath) : undefined;
+		seeded = seed !== undefined;
+		client = new PGlite(dataDir ?? "memory://", seed ? { loadDataDir: seed } : {});
 		await client.waitReady;
 		const db = drizzlePglite({ client, schema });
 		const migrate = () => migratePglite(db, { migrationsFolder });
@@ -86,6 +92,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 			kind: "pglite",
 			location,
 			migrate,
+			seeded,
 			close: once(async () => {
 				try {
 					await opened.close();
@@ -169,6 +176,13 @@ function isStale(owner: { pid: number; host: string }): boolean {
 	}
 }
 
+async function exists(file: string): Promise<boolean> {
+	return access(file).then(
+		() => true,
+		() => false,
+	);
+}
+
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
 	const target = describePostgresUrl(url);
 	const pool = new pg.Pool({
@@ -209,6 +223,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
 		kind: "postgres",
 		location: target.display,
 		migrate,
+		seeded: false,
 		close: once(() => pool.end()),
 	};
 }

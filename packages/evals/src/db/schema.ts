@@ -1,12 +1,29 @@
 import {
+	type AnomalyType,
+	type AppliedBy,
+	type DetectorName,
 	type FailureKind,
 	failureKinds,
+	type InsightCategory,
+	type InsightsMode,
+	type ModelUsage,
+	type ObserverConfig,
+	type ObserverLevel,
+	type ObserverSessionStatus,
 	type OtelMode,
+	type RecommendationPriority,
+	type RecommendationStatus,
+	type RecommendationType,
+	type RunEnvironment,
+	type RunPrompts,
 	type RunStatus,
 	runDefaults,
 	runStatuses,
+	type Severity,
+	type SteeringMode,
 	type TaskEvent,
 	type TaskStatus,
+	type TaskTry,
 	type ToolUsage,
 	taskStatuses,
 } from "@agent-evals/types";
@@ -64,6 +81,8 @@ export const taskMetrics = pgTable("task_metrics", {
 	/** Milliseconds: agent time for a task, wall time for a run. */
 	duration: integer("duration").notNull().default(0),
 	toolUsage: jsonb("tool_usage").$type<ToolUsage>().notNull().default({}),
+	/** Tokens and cost by `provider:model` (a task that moved to its fallback model has two). */
+	modelUsage: jsonb("model_usage").$type<ModelUsage>().notNull().default({}),
 	createdAt: createdAt(),
 });
 
@@ -78,8 +97,11 @@ export const runs = pgTable(
 		name: text("name"),
 		description: text("description"),
 		agent: text("agent").notNull().default(runDefaults.agent),
-		/** The sandbox the task commands ran in ("local", "bwrap", …). */
-		sandbox: text("sandbox").notNull().default(runDefaults.sandbox),
+		/**
+		 * The sandbox the task commands ran in ("local", "bwrap", …): always the one chosen, never
+		 * "auto". The default only fills rows from before the column (the migrations say "local").
+		 */
+		sandbox: text("sandbox").notNull().default("local"),
 		/** Suite path or name. */
 		suite: text("suite").notNull(),
 		settings: jsonb("settings").$type<StoredSettings>().notNull().default({}),
@@ -105,11 +127,17 @@ export const runs = pgTable(
 		/** Limit of each grading command, seconds. */
 		commandTimeout: integer("command_timeout").notNull().default(runDefaults.commandTimeoutSeconds),
 		iterations: integer("iterations").notNull().default(runDefaults.iterations),
+		/** Tries per task (a failed try is followed by one with the test output). */
+		tries: integer("tries").notNull().default(runDefaults.tries),
+		/** What the agent was told besides the suite: extra system instructions, task prompts by language. */
+		prompts: jsonb("prompts").$type<RunPrompts>(),
 		status: text("status").$type<RunStatus>().notNull().default("pending"),
 		passed: integer("passed").notNull().default(0),
 		failed: integer("failed").notNull().default(0),
 		/** Where its OpenTelemetry spans go (off, otlp, jaeger, console); never endpoints or headers. */
 		otel: text("otel").$type<OtelMode>().notNull().default("off"),
+		/** What the run was made with: agent-evals build, exercises' hash, toolchains, machine. */
+		environment: jsonb("environment").$type<RunEnvironment>(),
 		/** Problems of the platform while the run executed (a store write that failed, …); never secrets. */
 		notes: jsonb("notes").$type<string[]>().notNull().default([]),
 		controllerPid: integer("controller_pid"),
@@ -144,6 +172,8 @@ export const tasks = pgTable(
 		passed: boolean("passed"),
 		failureKind: text("failure_kind").$type<FailureKind>(),
 		attempt: integer("attempt").notNull().default(0),
+		/** The `evals worker` that claimed the task's current attempt; null when a controller ran it. */
+		worker: text("worker"),
 		/** The agent's own task id (Roo Code's taskId), needed to resume it. */
 		agentTaskId: text("agent_task_id"),
 		queueWaitMs: integer("queue_wait_ms"),
@@ -154,6 +184,10 @@ export const tasks = pgTable(
 		error: text("error"),
 		/** The OpenTelemetry trace of the last attempt (32 hex digits); null when not traced. */
 		traceId: text("trace_id"),
+		/** Model requests the agent made (its `api_req_started` messages): the task's steps. */
+		turns: integer("turns").notNull().default(0),
+		/** Each try's verdict, time and cost, in order (one unless the run gives more tries). */
+		tries: jsonb("tries").$type<TaskTry[]>().notNull().default([]),
 		startedAt: at("started_at"),
 		finishedAt: at("finished_at"),
 		createdAt: createdAt(),
@@ -315,6 +349,145 @@ export const mcpRetrievalCalls = pgTable(
 	(t) => [index("mcp_retrieval_calls_benchmark_id_idx").on(t.benchmarkId)],
 );
 
+// ------------------------------------------------------------------------------------- observer
+// What the observer found while a run worked (or when it was looked at afterwards), and what it
+// recommended or did. Upstream's table and column names (REFERENCE.md §3), plus ours: each
+// finding has a `key`, stable within its run, so a detector that sees the same problem again
+// updates its row instead of adding one.
+
+/** One per observed run: its options and running totals. */
+export const aiObserverSessions = pgTable(
+	"ai_observer_sessions",
+	{
+		id: serial("id").primaryKey(),
+		runId: integer("run_id")
+			.notNull()
+			.references(() => runs.id, { onDelete: "cascade" }),
+		observerLevel: text("observer_level").$type<ObserverLevel>().notNull(),
+		steeringMode: text("steering_mode").$type<SteeringMode>().notNull(),
+		insightsConfig: text("insights_config").$type<InsightsMode>().notNull(),
+		/** USD; null: no budget. */
+		budgetUsd: real("budget_usd"),
+		/** Every threshold, defaults filled in, as the detectors used them. */
+		thresholds: jsonb("thresholds").$type<ObserverConfig>().notNull(),
+		/** `provider:model` of the narrative summary, and its settings (never keys). */
+		model: text("model"),
+		modelSettings: jsonb("model_settings").$type<Record<string, unknown>>(),
+		status: text("status").$type<ObserverSessionStatus>().notNull().default("active"),
+		anomalyCount: integer("anomaly_count").notNull().default(0),
+		insightCount: integer("insight_count").notNull().default(0),
+		recommendationCount: integer("recommendation_count").notNull().default(0),
+		appliedCount: integer("applied_count").notNull().default(0),
+		spentUsd: real("spent_usd").notNull().default(0),
+		projectedUsd: real("projected_usd"),
+		projectedLowUsd: real("projected_low_usd"),
+		projectedHighUsd: real("projected_high_usd"),
+		/** What attempts stopped by a pause had cost: spent, though no verdict counts it. */
+		discardedUsd: real("discarded_usd").notNull().default(0),
+		/** The narrative summary, grounded in the stored findings and totals. */
+		summary: text("summary"),
+		summaryAt: at("summary_at"),
+		/** Increases with every change, so a stream can tell cheaply that there is news. */
+		revision: integer("revision").notNull().default(0),
+		startedAt: at("started_at").notNull().defaultNow(),
+		endedAt: at("ended_at"),
+		createdAt: createdAt(),
+	},
+	(t) => [unique("ai_observer_sessions_run_unique").on(t.runId)],
+);
+
+export const aiAnomalies = pgTable(
+	"ai_anomalies",
+	{
+		id: serial("id").primaryKey(),
+		runId: integer("run_id")
+			.notNull()
+			.references(() => runs.id, { onDelete: "cascade" }),
+		sessionId: integer("session_id")
+			.notNull()
+			.references(() => aiObserverSessions.id, { onDelete: "cascade" }),
+		/** The task it is about when there is one; the evidence lists every task concerned. */
+		taskId: integer("task_id").references(() => tasks.id, { onDelete: "cascade" }),
+		detector: text("detector").$type<DetectorName>().notNull(),
+		key: text("key").notNull(),
+		type: text("type").$type<AnomalyType>().notNull(),
+		severity: text("severity").$type<Severity>().notNull(),
+		title: text("title").notNull(),
+		description: text("description").notNull(),
+		confidence: real("confidence").notNull(),
+		detectedValue: real("detected_value"),
+		expectedValue: real("expected_value"),
+		threshold: real("threshold"),
+		unit: text("unit").notNull().default(""),
+		suggestedAction: text("suggested_action"),
+		evidence: jsonb("evidence").$type<Record<string, unknown>>().notNull().default({}),
+		taskIds: jsonb("task_ids").$type<number[]>().notNull().default([]),
+		resolved: boolean("resolved").notNull().default(false),
+		resolvedAt: at("resolved_at"),
+		detectedAt: at("detected_at").notNull().defaultNow(),
+		updatedAt: at("updated_at").notNull().defaultNow(),
+	},
+	(t) => [unique("ai_anomalies_run_key_unique").on(t.runId, t.key), index("ai_anomalies_task_id_idx").on(t.taskId)],
+);
+
+export const aiInsights = pgTable(
+	"ai_insights",
+	{
+		id: serial("id").primaryKey(),
+		runId: integer("run_id")
+			.notNull()
+			.references(() => runs.id, { onDelete: "cascade" }),
+		sessionId: integer("session_id")
+			.notNull()
+			.references(() => aiObserverSessions.id, { onDelete: "cascade" }),
+		anomalyId: integer("anomaly_id").references(() => aiAnomalies.id, { onDelete: "set null" }),
+		key: text("key").notNull(),
+		category: text("category").$type<InsightCategory>().notNull(),
+		title: text("title").notNull(),
+		description: text("description").notNull(),
+		confidence: real("confidence").notNull(),
+		severity: text("severity").$type<Severity>().notNull(),
+		evidence: jsonb("evidence").$type<Record<string, unknown>>().notNull().default({}),
+		recommendations: jsonb("recommendations").$type<string[]>().notNull().default([]),
+		detectedAt: at("detected_at").notNull().defaultNow(),
+		acknowledgedAt: at("acknowledged_at"),
+	},
+	(t) => [unique("ai_insights_run_key_unique").on(t.runId, t.key), index("ai_insights_anomaly_id_idx").on(t.anomalyId)],
+);
+
+export const aiSteeringRecommendations = pgTable(
+	"ai_steering_recommendations",
+	{
+		id: serial("id").primaryKey(),
+		runId: integer("run_id")
+			.notNull()
+			.references(() => runs.id, { onDelete: "cascade" }),
+		sessionId: integer("session_id")
+			.notNull()
+			.references(() => aiObserverSessions.id, { onDelete: "cascade" }),
+		anomalyId: integer("anomaly_id").references(() => aiAnomalies.id, { onDelete: "set null" }),
+		key: text("key").notNull(),
+		type: text("type").$type<RecommendationType>().notNull(),
+		priority: text("priority").$type<RecommendationPriority>().notNull(),
+		description: text("description").notNull(),
+		expectedImpact: text("expected_impact").notNull(),
+		confidence: real("confidence").notNull(),
+		parameters: jsonb("parameters").$type<Record<string, unknown>>().notNull().default({}),
+		/** Whether `auto` steering may apply it by itself. */
+		autoSafe: boolean("auto_safe").notNull().default(false),
+		status: text("status").$type<RecommendationStatus>().notNull().default("pending"),
+		appliedAt: at("applied_at"),
+		appliedBy: text("applied_by").$type<AppliedBy>(),
+		/** What applying it changed, or why it failed. */
+		outcome: text("outcome"),
+		createdAt: createdAt(),
+	},
+	(t) => [
+		unique("ai_steering_recommendations_run_key_unique").on(t.runId, t.key),
+		index("ai_steering_recommendations_anomaly_id_idx").on(t.anomalyId),
+	],
+);
+
 export const schema = {
 	runs,
 	tasks,
@@ -325,6 +498,10 @@ export const schema = {
 	mcpResourceEvents,
 	mcpRetrievalBenchmarks,
 	mcpRetrievalCalls,
+	aiObserverSessions,
+	aiAnomalies,
+	aiInsights,
+	aiSteeringRecommendations,
 };
 export type Schema = typeof schema;
 
@@ -345,3 +522,8 @@ export type McpRetrievalBenchmark = typeof mcpRetrievalBenchmarks.$inferSelect;
 export type McpRetrievalCall = typeof mcpRetrievalCalls.$inferSelect;
 export type NewMcpRetrievalCall = typeof mcpRetrievalCalls.$inferInsert;
 export type NewTaskEventRow = typeof taskEvents.$inferInsert;
+export type ObserverSession = typeof aiObserverSessions.$inferSelect;
+export type NewObserverSession = typeof aiObserverSessions.$inferInsert;
+export type Anomaly = typeof aiAnomalies.$inferSelect;
+export type Insight = typeof aiInsights.$inferSelect;
+export type Recommendation = typeof aiSteeringRecommendations.$inferSelect;

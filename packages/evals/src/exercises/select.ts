@@ -1,3 +1,4 @@
+import { levenshtein } from "../suggest.js";
 import { type Exercise, type Language, type Suite, UngradableExerciseError, UnknownExerciseError } from "./types.js";
 
 export interface ExerciseSelection {
@@ -59,17 +60,4 @@ function closeMatches(suite: Suite, requested: string, limit = 5): string[] {
 		.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
 		.slice(0, limit)
 		.map(([candidate]) => candidate);
-}
-
-function levenshtein(a: string, b: string): number {
-	let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-	for (let i = 1; i <= a.length; i++) {
-		const current = [i];
-		for (let j = 1; j <= b.length; j++) {
-			const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-			current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-		}
-		previous = current;
-	}
-	return previous[b.length] ?? 0;
 }

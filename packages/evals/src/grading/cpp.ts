@@ -83,6 +83,7 @@ export class CppRunner implements LanguageRunner {
 				linkDir = await mkdtemp(path.join(os.tmpdir(), "agent-evals-cmake-"));
 				source = path.join(linkDir, exercise.name);
 				await symlink(workspace, source);
+				session.allowPaths({ readable: [linkDir] });
 			}
 			try {
 				return await this.build(session, source === "." ? source : shellQuote(source));

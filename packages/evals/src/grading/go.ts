@@ -1,6 +1,7 @@
 import type { Exercise } from "../exercises/types.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import { emptyCounts, judgeCounts, NO_TESTS, type TestCounts } from "./counts.js";
+import { prepareGoModules } from "./offline-deps.js";
 import type { GradeOptions, GradeResult, LanguageRunner, RunnerOptions } from "./runner.js";
 import { runGrading } from "./session.js";
 
@@ -27,11 +28,13 @@ export class GoRunner implements LanguageRunner {
 	grade(workspace: string, _exercise: Exercise, sandbox: Sandbox, options?: GradeOptions): Promise<GradeResult> {
 		const context = { sandbox, workspace, options, env: this.options.env ?? {}, requiredTools: this.requiredTools };
 		return runGrading(context, async (session) => {
+			if (session.offline) await prepareGoModules(session);
 			// GOTOOLCHAIN=local: a go.mod asking for a newer Go must fail here, not download one.
 			const result = await session.run(COMMAND, { env: { GOTOOLCHAIN: "local", GOFLAGS: "-buildvcs=false" } });
 			const output = result.output;
-			// Module downloads failing is the network's fault, not the work's.
-			if (/^go: .*(dial tcp|no such host|i\/o timeout|connection refused)/m.test(output)) {
+			// Module downloads failing is the network's fault, not the work's (offline: a module the
+			// host could not download beforehand).
+			if (/^go: .*(dial tcp|no such host|i\/o timeout|connection refused|disabled by GOPROXY=off)/m.test(output)) {
 				return { verdict: "infra", summary: "Go modules could not be downloaded" };
 			}
 			if (/\[(build|setup) failed\]/.test(output)) return { verdict: "failed", summary: "build failed" };

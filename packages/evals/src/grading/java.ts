@@ -3,9 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { isDirectory, isFile } from "../exercises/files.js";
 import type { Exercise } from "../exercises/types.js";
+import { prepareWorkspace } from "../exercises/workspace.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import { judgeCounts, NO_TESTS } from "./counts.js";
 import { generatedPom, gradleDependencies, readJUnitReports } from "./java-build.js";
+import { warmMaven } from "./offline-deps.js";
 import type { GradeOptions, GradeResult, LanguageRunner, RunnerOptions, Verdict } from "./runner.js";
 import { type GradingSession, GradingStop, runGrading } from "./session.js";
 
@@ -13,7 +15,7 @@ import { type GradingSession, GradingStop, runGrading } from "./session.js";
 const WRAPPER_PROBE_TIMEOUT_MS = 30_000;
 
 const DEPENDENCY_FAILURE =
-	/Could not resolve (dependencies|all files|all dependencies)|Could not transfer artifact|Could not GET|Could not download|Non-resolvable|UnknownHostException|Connection refused|Could not resolve host|services\.gradle\.org/;
+	/Could not resolve (dependencies|all files|all dependencies)|Could not transfer artifact|Could not GET|Could not download|Non-resolvable|UnknownHostException|Connection refused|Could not resolve host|services\.gradle\.org|in offline mode|Network is unreachable/;
 const COMPILE_FAILURE =
 	/COMPILATION ERROR|Compilation failed|compileJava FAILED|compileTestJava FAILED|error: cannot find symbol/;
 
@@ -23,6 +25,8 @@ interface JavaBuild {
 	/** Where the JUnit XML reports of this build land. */
 	reportsDir: string;
 	cleanup?: () => Promise<void>;
+	/** Maven builds: the pom of a pristine copy of the exercise at `workspace`, to download what the build needs. */
+	pristinePom?: (workspace: string) => Promise<{ pom: string; text: string }>;
 }
 
 /**
@@ -39,14 +43,21 @@ export class JavaRunner implements LanguageRunner {
 
 	constructor(private readonly options: RunnerOptions = {}) {}
 
-	grade(workspace: string, _exercise: Exercise, sandbox: Sandbox, options?: GradeOptions): Promise<GradeResult> {
+	grade(workspace: string, exercise: Exercise, sandbox: Sandbox, options?: GradeOptions): Promise<GradeResult> {
 		const env = this.options.env ?? {};
 		const context = { sandbox, workspace, options, env, requiredTools: this.requiredTools };
 		return runGrading(context, async (session) => {
 			const build = await this.chooseBuild(session, workspace);
 			try {
 				await rm(build.reportsDir, { recursive: true, force: true });
-				const result = await session.run(build.command);
+				let result = await session.run(build.command);
+				// Offline, a build whose plugins or dependencies are not in ~/.m2 yet gets them on
+				// the host (from the exercise's own files) and runs once more.
+				if (session.offline && build.pristinePom && result.exitCode !== 0 && DEPENDENCY_FAILURE.test(result.output)) {
+					await this.prepareMaven(session, exercise, build.pristinePom);
+					await rm(build.reportsDir, { recursive: true, force: true });
+					result = await session.run(build.command);
+				}
 				const counts = await readJUnitReports(build.reportsDir);
 				if (counts === undefined || counts.passed + counts.failed + counts.skipped === 0) {
 					return explainNoResults(build.tool, result.output, result.exitCode);
@@ -85,6 +96,10 @@ export class JavaRunner implements LanguageRunner {
 				tool: "mvn",
 				command: "mvn -q -B -Dstyle.color=never test",
 				reportsDir: path.join(workspace, "target", "surefire-reports"),
+				pristinePom: async (pristine) => {
+					const pom = path.join(pristine, "pom.xml");
+					return { pom, text: await readFile(pom, "utf8") };
+				},
 			};
 		}
 		if (!buildFile && !(await isDirectory(path.join(workspace, "src")))) {
@@ -99,12 +114,42 @@ export class JavaRunner implements LanguageRunner {
 		const buildDir = path.join(temp, "target");
 		await writeFile(path.join(temp, "pom.xml"), generatedPom({ workspace, buildDir, dependencies, junit4 }));
 		session.note(`${tried.join(", ")}: testing with Maven and a pom generated in ${temp}`);
+		// Maven writes its build there, outside the workspace: a confining sandbox must let it.
+		session.allowPaths({ writable: [temp] });
 		return {
 			tool: "mvn",
 			command: `mvn -q -B -Dstyle.color=never -f '${path.join(temp, "pom.xml").replaceAll("'", "'\\''")}' test`,
 			reportsDir: path.join(buildDir, "surefire-reports"),
 			cleanup: () => rm(temp, { recursive: true, force: true }),
+			pristinePom: async (pristine) => {
+				const pom = path.join(pristine, "..", "agent-evals-pom.xml");
+				const text = generatedPom({
+					workspace: pristine,
+					buildDir: path.join(pristine, "..", "target"),
+					dependencies,
+					junit4,
+				});
+				await writeFile(pom, text);
+				return { pom, text };
+			},
 		};
+	}
+
+	/** Builds a pristine copy of the exercise on the host with no test selected: Maven downloads what the build needs. */
+	private async prepareMaven(
+		session: GradingSession,
+		exercise: Exercise,
+		pristinePom: NonNullable<JavaBuild["pristinePom"]>,
+	): Promise<void> {
+		const dir = await mkdtemp(path.join(os.tmpdir(), "agent-evals-maven-warm-"));
+		try {
+			const pristine = path.join(dir, exercise.name);
+			await prepareWorkspace(exercise, pristine);
+			const { pom, text } = await pristinePom(pristine);
+			await warmMaven(session, text, pristine, pom);
+		} finally {
+			await rm(dir, { recursive: true, force: true });
+		}
 	}
 
 	/**

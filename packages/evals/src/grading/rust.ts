@@ -1,6 +1,7 @@
 import type { Exercise } from "../exercises/types.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import { addCounts, emptyCounts, judgeCounts, type TestCounts } from "./counts.js";
+import { prepareCrates } from "./offline-deps.js";
 import type { GradeOptions, GradeResult, LanguageRunner, RunnerOptions } from "./runner.js";
 import { runGrading } from "./session.js";
 
@@ -30,12 +31,17 @@ export class RustRunner implements LanguageRunner {
 	grade(workspace: string, _exercise: Exercise, sandbox: Sandbox, options?: GradeOptions): Promise<GradeResult> {
 		const context = { sandbox, workspace, options, env: this.options.env ?? {}, requiredTools: this.requiredTools };
 		return runGrading(context, async (session) => {
+			if (session.offline) await prepareCrates(session);
 			const result = await session.run(COMMAND, {
 				env: { CARGO_TERM_COLOR: "never", CARGO_TERM_PROGRESS_WHEN: "never" },
 			});
 			const counts = parseCargoTestOutput(result.output);
 			if (counts === undefined) {
-				if (/failed to (download|get|fetch|load source)|Couldn't resolve host|network failure/i.test(result.output)) {
+				if (
+					/failed to (download|get|fetch|load source)|Couldn't resolve host|network failure|you're using offline mode|--offline was specified/i.test(
+						result.output,
+					)
+				) {
 					return { verdict: "infra", summary: "crates could not be downloaded" };
 				}
 				if (/could not compile|error(\[E\d+\])?:/.test(result.output)) {

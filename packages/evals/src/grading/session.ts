@@ -15,7 +15,7 @@ import {
  * vitest), NO_COLOR and TERM=dumb keep escape codes out of the stored output, and the npm
  * variables keep its update and funding notices out of it.
  */
-const BASE_ENV: Record<string, string> = {
+export const BASE_ENV: Readonly<Record<string, string>> = {
 	CI: "1",
 	NO_COLOR: "1",
 	TERM: "dumb",
@@ -43,6 +43,10 @@ export interface RunOptions {
 	timeoutMs?: number;
 	/** A timeout is an answer here (a probe), not the end of grading. */
 	allowTimeout?: boolean;
+	/** Folders outside the workspace the command writes (a build folder); see `ExecOptions.writablePaths`. */
+	writablePaths?: readonly string[];
+	/** Folders outside the workspace the command reads; see `ExecOptions.readablePaths`. */
+	readablePaths?: readonly string[];
 }
 
 /**
@@ -52,16 +56,47 @@ export interface RunOptions {
 export class GradingSession {
 	readonly commands: CommandRecord[] = [];
 	readonly timeoutMs: number;
+	readonly signal: AbortSignal | undefined;
 	private readonly parts: string[] = [];
+	private derivedEnv: Record<string, string> = {};
+	private readonly extraPaths = { writable: [] as string[], readable: [] as string[] };
 
 	constructor(
 		private readonly sandbox: Sandbox,
 		readonly workspace: string,
 		options: GradeOptions,
 		private readonly runnerEnv: Record<string, string>,
-		private readonly signal?: AbortSignal,
+		signal?: AbortSignal,
 	) {
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+		this.signal = signal;
+	}
+
+	/**
+	 * Variables the runner worked out while grading (a PATH with the exercise's package manager in
+	 * front) for every later command. They win over the runner's own env: they were derived from it.
+	 */
+	setEnv(env: Record<string, string>): void {
+		this.derivedEnv = { ...this.derivedEnv, ...env };
+	}
+
+	/** Whether commands run without network: dependencies must be on the machine before they run. */
+	get offline(): boolean {
+		return this.sandbox.offline === true;
+	}
+
+	/**
+	 * Folders outside the workspace that every later command may write or read (a build folder,
+	 * a link to the workspace), which a confining sandbox would otherwise hide or keep read-only.
+	 */
+	allowPaths(paths: { writable?: readonly string[]; readable?: readonly string[] }): void {
+		this.extraPaths.writable.push(...(paths.writable ?? []));
+		this.extraPaths.readable.push(...(paths.readable ?? []));
+	}
+
+	/** The environment a command gets: quiet defaults, the command's own, the runner's, then derived ones. */
+	environment(extra: Record<string, string> = {}): Record<string, string> {
+		return { ...BASE_ENV, ...extra, ...this.runnerEnv, ...this.derivedEnv };
 	}
 
 	async run(command: string, options: RunOptions = {}): Promise<ExecResult> {
@@ -69,27 +104,45 @@ export class GradingSession {
 		const timeoutMs = Math.min(options.timeoutMs ?? this.timeoutMs, this.timeoutMs);
 		const result = await this.sandbox.exec(command, {
 			cwd,
+			workspace: this.workspace,
+			writablePaths: [...this.extraPaths.writable, ...(options.writablePaths ?? [])],
+			readablePaths: [...this.extraPaths.readable, ...(options.readablePaths ?? [])],
 			timeoutMs,
-			env: { ...BASE_ENV, ...options.env, ...this.runnerEnv },
+			env: this.environment(options.env),
 			...(this.signal ? { signal: this.signal } : {}),
 			maxOutputBytes: GRADE_OUTPUT_MAX_BYTES,
 		});
-		this.commands.push({ command, exitCode: result.exitCode, durationMs: result.durationMs });
-		const status = result.timedOut
-			? `timed out after ${seconds(timeoutMs)} s; process tree killed`
-			: result.cancelled
-				? "cancelled"
-				: result.exitCode !== null
-					? `exit code ${result.exitCode}`
-					: `killed by ${result.signal ?? "a signal"}`;
-		const text = stripAnsi(result.output);
-		const body = text.endsWith("\n") || text === "" ? text : `${text}\n`;
-		this.parts.push(`$ ${command}\n${body}[${status}, ${seconds(result.durationMs)} s]\n`);
+		const text = this.record(command, result, timeoutMs);
 		if (result.cancelled) throw new GradingStop("infra", "grading cancelled");
+		if (result.stoppedBecause !== undefined) {
+			throw new GradingStop("failed", `the sandbox stopped \`${command}\`: ${result.stoppedBecause}`);
+		}
 		if (result.timedOut && !options.allowTimeout) {
 			throw new GradingStop("timeout", `\`${command}\` timed out after ${seconds(timeoutMs)} s`);
 		}
 		return { ...result, output: text };
+	}
+
+	/**
+	 * Adds a command's outcome to the records and the output; `run` does this for its commands, and
+	 * runners call it for the ones they ran elsewhere (a dependency install on the host). Returns
+	 * the output without escape codes.
+	 */
+	record(command: string, result: ExecResult, timeoutMs: number): string {
+		this.commands.push({ command, exitCode: result.exitCode, durationMs: result.durationMs });
+		const status = result.timedOut
+			? `timed out after ${seconds(timeoutMs)} s; process tree killed`
+			: result.stoppedBecause !== undefined
+				? `stopped by the sandbox: ${result.stoppedBecause}`
+				: result.cancelled
+					? "cancelled"
+					: result.exitCode !== null
+						? `exit code ${result.exitCode}`
+						: `killed by ${result.signal ?? "a signal"}`;
+		const text = stripAnsi(result.output);
+		const body = text.endsWith("\n") || text === "" ? text : `${text}\n`;
+		this.parts.push(`$ ${command}\n${body}[${status}, ${seconds(result.durationMs)} s]\n`);
+		return text;
 	}
 
 	/** Adds a line of explanation to the output (a fallback taken, a stale report removed). */
@@ -115,8 +168,9 @@ export class GradingSession {
 			`for tool in ${list}; do command -v "$tool" >/dev/null 2>&1 || printf 'missing:%s\\n' "$tool"; done`,
 			{
 				cwd: this.workspace,
+				workspace: this.workspace,
 				timeoutMs: Math.min(this.timeoutMs, 15_000),
-				env: { ...BASE_ENV, ...this.runnerEnv },
+				env: this.environment(),
 				...(this.signal ? { signal: this.signal } : {}),
 			},
 		);

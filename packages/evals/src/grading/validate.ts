@@ -8,7 +8,8 @@ import type { Sandbox } from "../sandbox/sandbox.js";
 import { outputExcerpt } from "./excerpt.js";
 import { gradeExercise } from "./grade.js";
 
-export type ReferenceStatus = "pass" | "fail" | "missing" | "skipped";
+/** `flaky`: graded several times (`--repeat`), the reference both passed and failed. */
+export type ReferenceStatus = "pass" | "fail" | "missing" | "skipped" | "flaky";
 export type StubStatus = "pass" | "fail" | "skipped";
 
 /** How one variant (reference solution or untouched stub) of an exercise graded. */
@@ -43,6 +44,8 @@ export interface ValidationCounts {
 	skipped: number;
 	/** Refactoring exercises whose stub passes, as it should. */
 	refactoringStubPass: number;
+	/** References whose repeated gradings disagreed: their tests are not deterministic. */
+	flaky: number;
 }
 
 export interface ValidationSummary extends ValidationCounts {
@@ -85,9 +88,43 @@ export async function gradeVariant(
 	}
 }
 
+/**
+ * Grades a variant `times` times, one after the other: a reference whose tests pass one time and
+ * fail another is `flaky` (its tests depend on timing, order or chance), which a single grading
+ * cannot show. Stops early once both outcomes were seen.
+ */
+export async function gradeRepeatedly(
+	exercise: Exercise,
+	variant: "reference" | "stub",
+	times: number,
+	options: { timeoutMs: number; sandbox?: Sandbox },
+): Promise<Variant> {
+	const first = await gradeVariant(exercise, variant, options);
+	if (times <= 1 || (first.status !== "pass" && first.status !== "fail")) return first;
+	let passes = first.status === "pass" ? 1 : 0;
+	let failed: Variant | undefined = first.status === "fail" ? first : undefined;
+	let graded = 1;
+	for (; graded < times; graded++) {
+		const next = await gradeVariant(exercise, variant, options);
+		if (next.status === "pass") passes++;
+		else if (next.status === "fail") failed ??= next;
+		if (passes > 0 && failed) {
+			graded++;
+			break;
+		}
+	}
+	if (passes === 0 || !failed) return first;
+	return {
+		status: "flaky",
+		reason: `passed ${passes} of ${graded} gradings: the tests are not deterministic (last failure: ${failed.reason})`,
+		output: failed.output,
+	};
+}
+
 /** One exercise's validation: what is wrong, if anything, and the output that shows it. */
 export function validationRow(exercise: Exercise, reference: Variant, stub: Variant): ValidationRow {
-	const stubStatus: StubStatus = stub.status === "missing" ? "skipped" : stub.status;
+	// A stub is graded once: "missing" and "flaky" cannot happen to it.
+	const stubStatus: StubStatus = stub.status === "pass" || stub.status === "fail" ? stub.status : "skipped";
 	const row = {
 		language: exercise.language,
 		exercise: exercise.name,
@@ -114,6 +151,7 @@ function count(rows: readonly ValidationRow[]): ValidationCounts {
 		stubFail: where((row) => row.stub === "fail"),
 		skipped: where((row) => row.reference === "skipped" || row.stub === "skipped"),
 		refactoringStubPass: where((row) => row.stub === "pass" && row.refactoring),
+		flaky: where((row) => row.reference === "flaky"),
 	};
 }
 
@@ -130,5 +168,5 @@ export function summariseValidation(
 
 /** Every reference passes (or could not be graded here) and no stub passes unless it should. */
 export function validationHealthy(summary: ValidationCounts): boolean {
-	return summary.referenceFail === 0 && summary.stubPass === 0;
+	return summary.referenceFail === 0 && summary.stubPass === 0 && summary.flaky === 0;
 }

@@ -12,6 +12,8 @@ export function tasksCsv(tasks: TaskSummary[]): string {
 		["status", (t) => t.status],
 		["passed", (t) => t.passed],
 		["failureKind", (t) => t.failureKind],
+		["tries", (t) => t.tries.length],
+		["passedAtTry", (t) => t.passedAtTry],
 		["attempt", (t) => t.attempt],
 		["startedAt", (t) => t.startedAt],
 		["finishedAt", (t) => t.finishedAt],

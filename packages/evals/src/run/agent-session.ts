@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IpcClient } from "@agent-evals/ipc";
-import type { Settings, TaskEvent, TokenUsage, ToolUsage } from "@agent-evals/types";
+import type { ModelUsage, Settings, TaskEvent, TokenUsage, ToolUsage } from "@agent-evals/types";
 import type { AgentOutcome } from "../grading/score.js";
 import type { AgentAdapter, AgentLaunch, AgentProcess } from "./agents/adapter.js";
 import { describe } from "./errors.js";
@@ -67,11 +67,14 @@ export class TaskTracker {
 	tools: ToolUsage | undefined;
 	/** The last error message the agent said. */
 	agentError: string | undefined;
-	private resolveEnd: (outcome: "completed" | "aborted") => void = () => {};
-	/** Settles when the agent reports the task completed or aborted. */
-	readonly ended = new Promise<"completed" | "aborted">((resolve) => {
-		this.resolveEnd = resolve;
-	});
+	/** Model requests so far (final `api_req_started` messages, each counted once). */
+	turns = 0;
+	private readonly turnStarts = new Set<number>();
+	/** Each model request as its `api_req_started` message last said it, by the message's ts. */
+	private readonly requests = new Map<number, { model: string; tokensIn: number; tokensOut: number; cost: number }>();
+	private waiter:
+		| { promise: Promise<"completed" | "aborted">; resolve: (outcome: "completed" | "aborted") => void }
+		| undefined;
 
 	constructor(
 		private readonly hooks: {
@@ -79,6 +82,44 @@ export class TaskTracker {
 			onToolFailed?: (toolName: string, error: string) => void;
 		} = {},
 	) {}
+
+	/**
+	 * Tokens and cost by model (`provider:model`), from the agent's request messages: a task that
+	 * moved to a fallback model keeps each model's share apart. Empty when the agent does not say
+	 * which model a request went to.
+	 */
+	modelUsage(): ModelUsage {
+		const usage: ModelUsage = {};
+		for (const request of this.requests.values()) {
+			const entry = usage[request.model] ?? { requests: 0, tokensIn: 0, tokensOut: 0, cost: 0 };
+			entry.requests++;
+			entry.tokensIn += request.tokensIn;
+			entry.tokensOut += request.tokensOut;
+			entry.cost += request.cost;
+			usage[request.model] = entry;
+		}
+		return usage;
+	}
+
+	/**
+	 * Settles when the agent next reports its task completed or aborted. Ask before sending the
+	 * command that starts (or continues) the task, so its end cannot be missed.
+	 */
+	nextEnd(): Promise<"completed" | "aborted"> {
+		if (!this.waiter) {
+			let resolve: (outcome: "completed" | "aborted") => void = () => {};
+			const promise = new Promise<"completed" | "aborted">((done) => {
+				resolve = done;
+			});
+			this.waiter = { promise, resolve };
+		}
+		return this.waiter.promise;
+	}
+
+	private end(outcome: "completed" | "aborted"): void {
+		this.waiter?.resolve(outcome);
+		this.waiter = undefined;
+	}
 
 	track(event: TaskEvent): void {
 		switch (event.eventName) {
@@ -96,16 +137,48 @@ export class TaskTracker {
 			case "taskCompleted":
 				this.tokens = event.payload[1];
 				this.tools = event.payload[2];
-				this.resolveEnd("completed");
+				this.end("completed");
 				break;
 			case "taskAborted":
-				this.resolveEnd("aborted");
+				this.end("aborted");
 				break;
-			case "message":
-				if (event.payload[0].message.say === "error") this.agentError = event.payload[0].message.text;
+			case "message": {
+				const { message } = event.payload[0];
+				if (message.say === "error") this.agentError = message.text;
+				if (message.say === "api_req_started") {
+					if (message.partial !== true && !this.turnStarts.has(message.ts)) {
+						this.turnStarts.add(message.ts);
+						this.turns++;
+					}
+					const request = requestOf(message.text);
+					if (request) this.requests.set(message.ts, request);
+				}
 				break;
+			}
 		}
 	}
+}
+
+/** `api_req_started`'s JSON (ours and Roo Code's): the model and, once answered, tokens and cost. */
+function requestOf(
+	text: string | undefined,
+): { model: string; tokensIn: number; tokensOut: number; cost: number } | undefined {
+	let parsed: Record<string, unknown>;
+	try {
+		parsed = JSON.parse(text ?? "") as Record<string, unknown>;
+	} catch {
+		return undefined;
+	}
+	if (typeof parsed !== "object" || parsed === null) return undefined;
+	const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : 0);
+	const model =
+		typeof parsed.model === "string"
+			? typeof parsed.provider === "string"
+				? `${parsed.provider}:${parsed.model}`
+				: parsed.model
+			: undefined;
+	if (!model) return undefined;
+	return { model, tokensIn: num(parsed.tokensIn), tokensOut: num(parsed.tokensOut), cost: num(parsed.cost) };
 }
 
 export interface DriveOptions {
@@ -126,24 +199,42 @@ export interface DriveOptions {
 	signal: AbortSignal;
 }
 
+/** How a turn of the agent ended, with the end event it was waiting for (a late one may still come). */
+export interface DriveResult {
+	outcome: AgentOutcome;
+	ended: Promise<unknown>;
+}
+
 /**
- * Gives the agent its task and waits for it to end (completed, aborted, crashed, timed out or
- * cancelled), then stops the agent: CloseTask for a finished task; CancelTask first for an
- * unfinished one (so it can save its state); then the process tree is killed if it lingers.
+ * Gives the agent its task and waits for it to end: completed, aborted, crashed, timed out or
+ * cancelled. The agent keeps running (a second try may follow): `stopAgent` ends it.
  */
 export async function driveTask(
 	session: AgentSession,
 	tracker: TaskTracker,
 	options: DriveOptions,
-): Promise<AgentOutcome> {
+): Promise<DriveResult> {
 	await setContext(session.ipc, options.context);
+	const ended = tracker.nextEnd();
 	session.ipc.sendCommand({
 		commandName: "StartNewTask",
 		data: { configuration: options.settings, text: options.prompt },
 	});
-	const outcome = await waitForEnd(tracker.ended, session.process, options.timeoutMs, options.signal);
-	await stopAgent(session, outcome, tracker.ended);
-	return outcome;
+	return { outcome: await waitForEnd(ended, session.process, options.timeoutMs, options.signal), ended };
+}
+
+/**
+ * Continues the finished task with a follow-up message (Roo Code's SendMessage, as answering its
+ * completion question does) and waits for it to end again.
+ */
+export async function continueTask(
+	session: AgentSession,
+	tracker: TaskTracker,
+	options: { text: string; timeoutMs: number; signal: AbortSignal },
+): Promise<DriveResult> {
+	const ended = tracker.nextEnd();
+	session.ipc.sendCommand({ commandName: "SendMessage", data: { text: options.text } });
+	return { outcome: await waitForEnd(ended, session.process, options.timeoutMs, options.signal), ended };
 }
 
 /** Roo Code does not answer SetTaskContext, so the wait for its confirmation is short and optional. */
@@ -202,7 +293,11 @@ async function waitForEnd(
 	}
 }
 
-async function stopAgent(session: AgentSession, outcome: AgentOutcome, ended: Promise<unknown>): Promise<void> {
+/**
+ * Ends the agent: CloseTask for a finished task; CancelTask first for an unfinished one (so it
+ * can save its state); then the process tree is killed if it lingers.
+ */
+export async function stopAgent(session: AgentSession, outcome: AgentOutcome, ended: Promise<unknown>): Promise<void> {
 	const { ipc, process: agent } = session;
 	const send = (command: "CancelTask" | "CloseTask") => {
 		if (ipc.isReady) ipc.sendCommand({ commandName: command });
@@ -224,7 +319,12 @@ function lastLine(text: string | undefined): string {
 	return text?.trim().split("\n").at(-1) ?? "(no output)";
 }
 
-/** A per-attempt socket path short enough for the 104-byte sun_path limit on macOS. */
-export function shortSocketPath(): string {
-	return join(tmpdir(), `evals-${randomBytes(6).toString("hex")}.sock`);
+/**
+ * A per-attempt socket in a folder of its own that only this user may enter (mkdtemp makes it
+ * 0700): the socket file's own mode is set only after bind, and another user must not even find
+ * it. Short enough for the 104-byte sun_path limit on macOS. Remove `dir` when the attempt ends.
+ */
+export async function privateSocketPath(): Promise<{ dir: string; socketPath: string }> {
+	const dir = await mkdtemp(join(tmpdir(), "evals-"));
+	return { dir, socketPath: join(dir, "agent.sock") };
 }

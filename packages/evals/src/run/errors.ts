@@ -11,6 +11,13 @@ export class RunStateError extends Error {
 /** A run config that cannot run: a bad model or agent, nothing selected, an agent missing here. */
 export class RunConfigError extends Error {
 	override readonly name = "RunConfigError";
+	constructor(
+		message: string,
+		/** The config field at fault (`settings.modelTemprature`), so a form can put the message there. */
+		readonly field?: string,
+	) {
+		super(message);
+	}
 }
 
 export function describe(error: unknown): string {

@@ -22,9 +22,10 @@ export class Liveness {
 
 	/**
 	 * Beats for the run every few seconds and calls `onCancel` once when the run is marked
-	 * cancelled in the store (by `evals cancel` or the API, from any process). Returns the stop.
+	 * cancelled in the store (by `evals cancel` or the API, from any process), and `onPause` when
+	 * it is marked paused until it says it acted on it. Returns the stop.
 	 */
-	watch(runId: number, notes: RunNotes, onCancel: () => void): () => void {
+	watch(runId: number, notes: RunNotes, onCancel: () => void, onPause?: () => boolean): () => void {
 		const pid = process.pid;
 		const beat = async () => {
 			await this.store.runs.heartbeat(runId, pid).catch(notes.catcher("the heartbeat in the store"));
@@ -33,6 +34,7 @@ export class Liveness {
 		void beat();
 		const heartbeat = setInterval(beat, HEARTBEAT_MS);
 		let cancelled = false;
+		let paused = false;
 		const poll = setInterval(async () => {
 			// A failed read is retried on the next tick; only the answer matters.
 			const run = await this.store.runs.get(runId).catch(() => undefined);
@@ -40,6 +42,7 @@ export class Liveness {
 				cancelled = true;
 				onCancel();
 			}
+			if (run?.status === "paused" && !paused) paused = onPause?.() ?? true;
 		}, CANCEL_POLL_MS);
 		return () => {
 			clearInterval(heartbeat);

@@ -1,23 +1,27 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { join } from "node:path";
-import type { Settings, TaskEvent } from "@agent-evals/types";
+import { join, resolve } from "node:path";
+import type { SandboxProfile, Settings, TaskEvent, TaskTry } from "@agent-evals/types";
 import type { Bus } from "../bus/index.js";
 import type { PhaseTimings, Run, Task } from "../db/schema.js";
 import type { Store } from "../db/store.js";
 import type { Exercise } from "../exercises/types.js";
 import { prepareReference, prepareWorkspace } from "../exercises/workspace.js";
-import { gradeExercise } from "../grading/grade.js";
+import { type GradeReport, gradeExercise } from "../grading/grade.js";
 import { type AgentOutcome, type Score, score, type TaskFacts } from "../grading/score.js";
 import { McpRecorder } from "../mcp/recorder.js";
 import type { RunMcpServers } from "../mcp/run-servers.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import type { RunTrace, TaskTrace } from "../telemetry/run-trace.js";
+import { agentEnvironment } from "./agent-env.js";
 import {
 	type AgentSession,
+	continueTask,
+	type DriveResult,
 	driveTask,
 	InfraError,
-	shortSocketPath,
+	privateSocketPath,
 	startAgentSession,
+	stopAgent,
 	TaskTracker,
 } from "./agent-session.js";
 import type { AgentAdapter } from "./agents/adapter.js";
@@ -52,6 +56,18 @@ export interface TaskRunContext {
 	env?: NodeJS.ProcessEnv;
 	/** The run's trace when it is traced: the task's spans go under it. */
 	trace?: RunTrace;
+	/**
+	 * The `evals worker` that claimed the task. Its writes then hold only while it still owns
+	 * the attempt, so a worker presumed dead cannot grade a task another worker took over.
+	 */
+	worker?: string;
+	/** Tries of earlier attempts kept before this attempt's (a dead worker's attempt, as `infra`). */
+	priorTries?: TaskTry[];
+}
+
+/** The task was taken over by another worker while this one was on it: nothing of ours is written. */
+export class TaskTakenError extends Error {
+	override readonly name = "TaskTakenError";
 }
 
 export type TaskOutcome = Score;
@@ -73,6 +89,15 @@ interface GradeExtras {
 	testsTampered?: boolean;
 }
 
+interface Graded {
+	facts: TaskFacts;
+	extras: GradeExtras;
+	report: GradeReport;
+}
+
+/** How much of the failing tests' output a second try gets: the end, where the failures are. */
+const MAX_FEEDBACK_CHARS = 8_000;
+
 /**
  * One task from start to verdict, in phases: set up (workspace and agent, side by side), drive
  * the agent over IPC, grade, record. Never throws: every problem becomes a verdict with a
@@ -84,10 +109,26 @@ export async function runTask(task: Task, ctx: TaskRunContext): Promise<TaskOutc
 	let session: AgentSession | undefined;
 	try {
 		session = await attempt.setUp();
-		const agent = await attempt.drive(session);
-		if (agent === "cancelled") return await attempt.record(score({ stage: "agent", agent, cancelled: true }));
-		const { facts, extras } = await attempt.grade(agent);
-		return await attempt.record(score(facts), extras);
+		let turn = await attempt.drive(session);
+		let graded: Graded | undefined;
+		while (turn.outcome !== "cancelled") {
+			// Only a finished agent may try again, so only then does it stay up while its work is graded.
+			const mayRetry = turn.outcome === "completed" && attempt.triesLeft > 0;
+			if (!mayRetry) await attempt.stop(session, turn);
+			graded = await attempt.grade(turn.outcome);
+			const verdict = score(graded.facts);
+			attempt.recordTry(verdict);
+			if (!mayRetry || verdict.passed || verdict.failureKind !== "test_failed") {
+				if (mayRetry) await attempt.stop(session, turn);
+				break;
+			}
+			turn = await attempt.retry(session, graded.report);
+		}
+		if (turn.outcome === "cancelled" || !graded) {
+			await attempt.stop(session, turn);
+			return await attempt.record(score({ stage: "agent", agent: "cancelled", cancelled: true }));
+		}
+		return await attempt.record(score(graded.facts), graded.extras);
 	} catch (error) {
 		if (session && !session.process.hasExited) {
 			await session.process.stop().catch(ctx.notes.catcher("stopping the agent", task.id));
@@ -117,6 +158,11 @@ class TaskAttempt {
 	/** StartNewTask's configuration: the run's settings, plus the reference folder for the oracle. */
 	private settings: Settings = {};
 	private agentMs = 0;
+	/** The 0700 folder of the agent's socket. */
+	private socketDir: string | undefined;
+	private readonly tries: TaskTry[] = [];
+	/** Cumulative usage at the end of the previous try, to tell each try's share. */
+	private usageBefore = { tokensIn: 0, tokensOut: 0, cost: 0, agentMs: 0, gradeMs: 0 };
 
 	constructor(
 		private readonly task: Task,
@@ -153,8 +199,8 @@ class TaskAttempt {
 	async begin(): Promise<void> {
 		const began = Date.now();
 		const { run } = this.ctx;
-		await this.ctx.store.tasks.update(this.task.id, {
-			status: "running",
+		const patch = {
+			status: "running" as const,
 			attempt: this.number,
 			startedAt: new Date(began),
 			finishedAt: null,
@@ -163,7 +209,15 @@ class TaskAttempt {
 			error: null,
 			queueWaitMs: this.task.queueWaitMs ?? Math.max(0, began - (run.startedAt?.getTime() ?? began)),
 			traceId: this.trace?.traceId ?? null,
-		});
+		};
+		if (this.ctx.worker) {
+			const owner = { worker: this.ctx.worker, attempt: this.task.attempt };
+			if (!(await this.ctx.store.tasks.updateOwned(this.task.id, owner, patch))) {
+				throw new TaskTakenError(`task ${this.task.id} is no longer held by worker ${this.ctx.worker}`);
+			}
+		} else {
+			await this.ctx.store.tasks.update(this.task.id, patch);
+		}
 		await this.mcp.begin().catch(this.ctx.notes.catcher("opening the MCP benchmark row", this.task.id));
 	}
 
@@ -178,11 +232,14 @@ class TaskAttempt {
 		const storageDir = join(this.dir, "agent");
 		await mkdir(storageDir, { recursive: true });
 		await mkdir(this.workspace, { recursive: true });
+		const socket = await privateSocketPath();
+		this.socketDir = socket.dir;
+		const env = agentEnvironment(ctx.env ?? process.env, await this.commandProfile());
 		const preparing = this.phase("workspaceMs", () => this.prepareWorkspace());
 		const starting = this.phase("agentStartMs", () =>
 			startAgentSession(
 				ctx.adapter,
-				{ workspace: this.workspace, socketPath: shortSocketPath(), storageDir, env: ctx.env ?? process.env },
+				{ workspace: this.workspace, socketPath: socket.socketPath, storageDir, env },
 				(event) => {
 					this.recorder.record(event);
 					this.tracker.track(event);
@@ -202,6 +259,17 @@ class TaskAttempt {
 		}
 		if (started.status === "rejected") throw started.reason;
 		return started.value;
+	}
+
+	/**
+	 * The run's sandbox for the agent's own commands: its profile, hiding besides this attempt's
+	 * folder (the agent's history, the oracle's reference) and the suite (every reference solution).
+	 */
+	private async commandProfile(): Promise<SandboxProfile | undefined> {
+		const profile = await this.ctx.sandbox.agentProfile?.();
+		if (!profile) return undefined;
+		const hidden = [...profile.hidden, this.dir ?? "", resolve(this.ctx.run.suite)].filter((dir) => dir !== "");
+		return { ...profile, hidden: [...new Set(hidden)] };
 	}
 
 	private async prepareWorkspace(): Promise<void> {
@@ -227,8 +295,13 @@ class TaskAttempt {
 		this.settings = settings;
 	}
 
+	/** Tries the run allows after the ones made so far. */
+	get triesLeft(): number {
+		return Math.max(0, this.ctx.run.tries - Math.max(1, this.tries.length));
+	}
+
 	/** Gives the agent the task and follows it to the end; the events are all stored afterwards. */
-	async drive(session: AgentSession): Promise<AgentOutcome> {
+	async drive(session: AgentSession): Promise<DriveResult> {
 		const { ctx, task } = this;
 		const started = Date.now();
 		const drive = (traceparent?: string) =>
@@ -247,15 +320,71 @@ class TaskAttempt {
 				timeoutMs: ctx.timeoutMs,
 				signal: ctx.signal,
 			});
-		const outcome = await (this.trace ? this.trace.phase(PHASE_SPANS.agentMs, drive) : drive());
-		this.agentMs = Date.now() - started;
+		const result = await (this.trace ? this.trace.phase(PHASE_SPANS.agentMs, drive) : drive());
+		this.agentMs += Date.now() - started;
 		this.timings.agentMs = this.agentMs;
 		await this.recorder.flush();
-		return outcome;
+		return result;
+	}
+
+	/**
+	 * Another try in the same task: the agent gets the failing tests' output (the end of it) and is
+	 * asked to fix the code, as a follow-up message, as a person answering it would.
+	 */
+	async retry(session: AgentSession, report: GradeReport): Promise<DriveResult> {
+		const { ctx } = this;
+		const started = Date.now();
+		const output =
+			report.output.length > MAX_FEEDBACK_CHARS ? `…${report.output.slice(-MAX_FEEDBACK_CHARS)}` : report.output;
+		const text = [
+			`The tests do not pass yet (${report.summary}). This is the end of their output:`,
+			"",
+			"```",
+			output.trim(),
+			"```",
+			"",
+			"Fix the code so that every test passes. Do not change the tests; they are put back as they were before each run. Finish when you are done.",
+		].join("\n");
+		const result = await continueTask(session, this.tracker, { text, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
+		this.agentMs += Date.now() - started;
+		this.timings.agentMs = this.agentMs;
+		await this.recorder.flush();
+		return result;
+	}
+
+	/** Ends the agent (CancelTask first when it did not finish), once its last try is over. */
+	async stop(session: AgentSession, turn: DriveResult): Promise<void> {
+		await stopAgent(session, turn.outcome, turn.ended);
+		await this.recorder.flush();
+	}
+
+	/** Keeps a try's verdict with the time and tokens it took. */
+	recordTry(verdict: Score): void {
+		const tokens = this.tracker.tokens;
+		const now = {
+			tokensIn: tokens?.totalTokensIn ?? 0,
+			tokensOut: tokens?.totalTokensOut ?? 0,
+			cost: tokens?.totalCost ?? 0,
+			agentMs: this.agentMs,
+			gradeMs: this.timings.gradeMs ?? 0,
+		};
+		const before = this.usageBefore;
+		this.tries.push({
+			try: this.tries.length + 1,
+			passed: verdict.passed,
+			failureKind: verdict.failureKind,
+			summary: verdict.summary,
+			agentMs: now.agentMs - before.agentMs,
+			gradeMs: now.gradeMs - before.gradeMs,
+			tokensIn: now.tokensIn - before.tokensIn,
+			tokensOut: now.tokensOut - before.tokensOut,
+			cost: now.cost - before.cost,
+		});
+		this.usageBefore = now;
 	}
 
 	/** Restores the pristine tests and runs them; returns the facts for the verdict. */
-	async grade(agent: Exclude<AgentOutcome, "cancelled">): Promise<{ facts: TaskFacts; extras: GradeExtras }> {
+	async grade(agent: Exclude<AgentOutcome, "cancelled">): Promise<Graded> {
 		const { ctx } = this;
 		const diff = await workspaceDiff(this.workspace);
 		const report = await this.phase("gradeMs", () =>
@@ -273,7 +402,7 @@ class TaskAttempt {
 			workspaceDiff: diff,
 			testsTampered: report.tampered.length > 0,
 		};
-		return { facts, extras };
+		return { facts, extras, report };
 	}
 
 	flushEvents(): Promise<void> {
@@ -286,6 +415,17 @@ class TaskAttempt {
 		const taskId = this.task.id;
 		const tokens = this.tracker.tokens;
 		this.trace?.outcome(outcome);
+		const owner = this.ctx.worker ? { worker: this.ctx.worker, attempt: this.number } : undefined;
+		if (owner) {
+			// Checked before the metrics too, so a stale worker does not overwrite the new attempt's.
+			const current = await store.tasks.get(taskId);
+			if (current?.worker !== owner.worker || current.attempt !== owner.attempt) {
+				this.ctx.log(
+					`task ${taskId}: taken over by ${current?.worker ?? "another process"}; this attempt's verdict is dropped`,
+				);
+				return outcome;
+			}
+		}
 		await store.metrics.save(taskId, {
 			tokensIn: tokens?.totalTokensIn ?? 0,
 			tokensOut: tokens?.totalTokensOut ?? 0,
@@ -295,19 +435,30 @@ class TaskAttempt {
 			cost: tokens?.totalCost ?? 0,
 			duration: this.agentMs,
 			toolUsage: this.tracker.tools ?? {},
+			modelUsage: this.tracker.modelUsage(),
 		});
 		const cancelled = outcome.failureKind === "cancelled";
 		// The MCP rows are complete before the verdict is: whoever sees the verdict sees them all.
 		await this.mcp.finish(cancelled ? null : outcome.passed);
-		await store.tasks.update(taskId, {
-			status: cancelled ? "cancelled" : outcome.passed ? "passed" : "failed",
+		const verdictPatch = {
+			status: cancelled ? ("cancelled" as const) : outcome.passed ? ("passed" as const) : ("failed" as const),
 			passed: cancelled ? null : outcome.passed,
 			failureKind: outcome.failureKind,
 			error: outcome.passed ? null : outcome.summary,
 			phaseTimings: this.timings,
+			turns: this.tracker.turns,
+			tries: [...(this.ctx.priorTries ?? []), ...this.tries],
 			finishedAt: new Date(),
 			...extras,
-		});
+		};
+		if (owner) {
+			if (!(await store.tasks.updateOwned(taskId, owner, verdictPatch))) {
+				this.ctx.log(`task ${taskId}: taken over while its verdict was written; this attempt's verdict is dropped`);
+				return outcome;
+			}
+		} else {
+			await store.tasks.update(taskId, verdictPatch);
+		}
 		if (!cancelled && outcome.failureKind !== "infra") {
 			const verdict: TaskEvent = { eventName: outcome.passed ? "evalPass" : "evalFail", taskId };
 			await store.events.append(run.id, taskId, [verdict]).catch(notes.catcher("storing the verdict event", taskId));
@@ -321,6 +472,7 @@ class TaskAttempt {
 	}
 
 	async cleanUp(): Promise<void> {
+		if (this.socketDir) await rm(this.socketDir, { recursive: true, force: true }).catch(() => {});
 		if (this.dir && !this.ctx.keepWorkspace) {
 			await rm(this.dir, { recursive: true, force: true }).catch(
 				this.ctx.notes.catcher(`removing the workspace ${this.dir}`, this.task.id),
@@ -333,7 +485,8 @@ class TaskAttempt {
 		try {
 			return await (this.trace ? this.trace.phase(PHASE_SPANS[name], work) : work());
 		} finally {
-			this.timings[name] = Date.now() - start;
+			// Added up: a task with several tries is graded several times.
+			this.timings[name] = (this.timings[name] ?? 0) + Date.now() - start;
 		}
 	}
 }

@@ -1,3 +1,6 @@
+export { BwrapSandbox, type BwrapSandboxOptions, DEFAULT_BWRAP_LIMITS } from "./bwrap.js";
+export { chooseSandbox, type SandboxChoice } from "./choose.js";
+export { allowedEnvironment } from "./environment.js";
 export { LocalSandbox, type LocalSandboxOptions } from "./local.js";
 export { capText, HeadTailCapture } from "./output.js";
 export { getSandbox, registerSandbox, sandboxNames } from "./registry.js";
@@ -9,3 +12,4 @@ export {
 	SandboxUnavailableError,
 	UnknownSandboxError,
 } from "./sandbox.js";
+export { type ToolchainLayout, toolchainLayout } from "./toolchains.js";

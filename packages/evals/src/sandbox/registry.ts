@@ -1,3 +1,4 @@
+import { BwrapSandbox } from "./bwrap.js";
 import { LocalSandbox } from "./local.js";
 import { type Sandbox, UnknownSandboxError } from "./sandbox.js";
 
@@ -28,3 +29,4 @@ export function getSandbox(name: string): Sandbox {
 }
 
 registerSandbox("local", () => new LocalSandbox());
+registerSandbox("bwrap", () => new BwrapSandbox());

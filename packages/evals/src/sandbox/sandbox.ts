@@ -1,3 +1,5 @@
+import type { SandboxProfile } from "@agent-evals/types";
+
 /**
  * The seam every command of a task goes through: the agent's tool calls and the unit tests that
  * grade its work. Implementations differ in how much they confine the command (a plain process
@@ -6,6 +8,18 @@
  */
 export interface Sandbox {
 	readonly name: string;
+	/**
+	 * True when commands cannot reach the network: grading then prepares an exercise's dependencies
+	 * on the host first (downloads only, never the work under test), and tools are told to stay offline.
+	 */
+	readonly offline?: boolean;
+	/** Why this sandbox cannot run commands on this machine, or undefined when it can. */
+	unavailableReason?(): Promise<string | undefined>;
+	/**
+	 * How an agent that runs commands itself (evals-agent's execute_command) confines them the same
+	 * way, for the agent's environment (see `SANDBOX_PROFILE_ENV`); undefined when it needs nothing.
+	 */
+	agentProfile?(): Promise<SandboxProfile | undefined>;
 	/**
 	 * Runs `command` with `/bin/sh -c` in `cwd` and resolves when it and everything it started
 	 * are gone. A command that fails, is not found (exit 127), times out or is cancelled resolves
@@ -18,6 +32,15 @@ export interface Sandbox {
 export interface ExecOptions {
 	/** Absolute working directory. */
 	cwd: string;
+	/**
+	 * The task's workspace, the one host folder a confining sandbox lets the command change (cwd is
+	 * inside it or is it). Default: cwd.
+	 */
+	workspace?: string;
+	/** Host folders outside the workspace the command must be able to change (a build folder). */
+	writablePaths?: readonly string[];
+	/** Host folders outside the workspace the command must be able to read although a sandbox hides them. */
+	readablePaths?: readonly string[];
 	/** After this, the whole process tree is stopped (SIGTERM, then SIGKILL) and `timedOut` is set. */
 	timeoutMs: number;
 	/** Added to (and overriding) the sandbox's base environment. */
@@ -37,6 +60,8 @@ export interface ExecResult {
 	/** stdout and stderr interleaved in arrival order, capped keeping head and tail around a marker. */
 	output: string;
 	durationMs: number;
+	/** Set when the sandbox stopped the command for breaking one of its limits (the disk nearly full). */
+	stoppedBecause?: string;
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;

@@ -15,6 +15,8 @@ export interface ServerDeps {
 	hub: StreamHub;
 	/** Suite of `GET /api/exercises` without `?suite=`, and of runs that name none. */
 	defaultSuite: string;
+	/** Folders a suite named in a request must lie in (`EVALS_SUITE_ROOTS` plus the default and bundled suites). */
+	suiteRoots: readonly string[];
 	/** Aborted when the server stops: open event streams end. */
 	closing: AbortSignal;
 	/** Interval of the event stream's keep-alive comment. */

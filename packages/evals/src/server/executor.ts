@@ -67,7 +67,9 @@ export class RunExecutor {
 		try {
 			for (const id of runIds) {
 				const run = await this.store.runs.get(id);
-				if (run && run.status !== "cancelled" && (await this.store.tasks.unfinished(id)).length > 0) return true;
+				// A paused run waits for a resume; a cancelled one is over.
+				const waiting = run?.status === "cancelled" || run?.status === "paused";
+				if (run && !waiting && (await this.store.tasks.unfinished(id)).length > 0) return true;
 			}
 			return false;
 		} catch (error) {

@@ -13,6 +13,7 @@ import { RunExecutor } from "./executor.js";
 import { KEEP_ALIVE_MS } from "./routes/stream.js";
 import { defaultWebDist } from "./spa.js";
 import { StreamHub } from "./stream-hub.js";
+import { suiteRootsFrom } from "./suite-roots.js";
 
 export { type App, createApp } from "./app.js";
 export type { ServerDeps } from "./deps.js";
@@ -40,6 +41,8 @@ export interface ServerOptions {
 	token?: string;
 	webDist?: string;
 	defaultSuite?: string;
+	/** Folders suites named over the API may come from; default `EVALS_SUITE_ROOTS` plus the default and bundled suites. */
+	suiteRoots?: readonly string[];
 	/** Interval of the event stream's keep-alive comment; 15 s. */
 	keepAliveMs?: number;
 	log?: (message: string) => void;
@@ -89,6 +92,7 @@ export function createServer(options: ServerOptions): { app: App; deps: ServerDe
 	const closing = new AbortController();
 	const executor = new RunExecutor(options.controller, options.store, log);
 	const hub = new StreamHub(options.store, options.bus, log);
+	const defaultSuite = options.defaultSuite ?? bundledSuitePath();
 	const deps: ServerDeps = {
 		store: options.store,
 		bus: options.bus,
@@ -96,7 +100,8 @@ export function createServer(options: ServerOptions): { app: App; deps: ServerDe
 		storeKind: options.storeKind,
 		executor,
 		hub,
-		defaultSuite: options.defaultSuite ?? bundledSuitePath(),
+		defaultSuite,
+		suiteRoots: options.suiteRoots ?? suiteRootsFrom(process.env, [defaultSuite, bundledSuitePath()]),
 		closing: closing.signal,
 		keepAliveMs: options.keepAliveMs ?? KEEP_ALIVE_MS,
 		log,

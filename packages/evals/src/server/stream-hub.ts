@@ -1,4 +1,4 @@
-import type { RunSummary, TaskEvent } from "@agent-evals/types";
+import type { ObserverView, RunSummary, TaskEvent } from "@agent-evals/types";
 import type { Bus } from "../bus/index.js";
 import type { TaskEventRow } from "../db/schema.js";
 import type { Store } from "../db/store.js";
@@ -20,6 +20,8 @@ export interface RunListener {
 	partial(event: TaskEvent): void;
 	/** The run's summary changed (counts, tokens, cost, status). */
 	run(summary: RunSummary): void;
+	/** The observer's view changed (a finding, a recommendation, the budget); runs it watches only. */
+	observer(view: ObserverView): void;
 }
 
 /**
@@ -74,6 +76,8 @@ class RunFollower {
 	private timer: NodeJS.Timeout | undefined;
 	private unsubscribeBus: (() => Promise<void>) | undefined;
 	private lastSummary = "";
+	/** The observer session's revision last sent; null until a session exists. */
+	private observerRevision: number | null = null;
 	private stopped = false;
 	private polling = false;
 
@@ -113,6 +117,7 @@ class RunFollower {
 		try {
 			await this.pollEvents();
 			await this.pollSummary();
+			await this.pollObserver();
 		} catch (error) {
 			this.log(`stream of run ${this.runId}: ${error instanceof Error ? error.message : String(error)}`);
 		} finally {
@@ -139,6 +144,15 @@ class RunFollower {
 		if (this.marks.length > RECHECK_POLLS) this.marks.shift();
 		const keepFrom = this.marks[0] ?? 0;
 		for (const id of this.delivered) if (id <= keepFrom) this.delivered.delete(id);
+	}
+
+	/** One cheap read of the session's revision per poll; the whole view only when it moved. */
+	private async pollObserver(): Promise<void> {
+		const revision = await this.store.observer.revision(this.runId);
+		if (revision === null || revision === this.observerRevision) return;
+		const view = await this.store.observer.view(this.runId);
+		this.observerRevision = view.session?.revision ?? revision;
+		for (const listener of this.listeners) listener.observer(view);
 	}
 
 	private async pollSummary(): Promise<void> {

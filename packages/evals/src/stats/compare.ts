@@ -31,6 +31,8 @@ export interface PairedComparison {
 	cost: PairedMeasure;
 	/** Mean duration per task in milliseconds. */
 	durationMs: PairedMeasure;
+	/** Every extra measure all tasks of both runs carry (`TaskResult.measures`), per task. */
+	measures: Record<string, PairedMeasure>;
 	/** (exercise, iteration) pairs present in both runs, which McNemar's test counts. */
 	pairs: number;
 	/** Pairs that failed in A and passed in B. */
@@ -73,8 +75,15 @@ export function comparePaired(
 		const tasksB = groupsB.get(exercise) ?? [];
 		return { a: measures(tasksA), b: measures(tasksB), tasksA, tasksB };
 	});
-	const rows = perExercise.map(({ a: ma, b: mb }) => [mb.rate - ma.rate, mb.cost - ma.cost, mb.duration - ma.duration]);
-	const [rateInterval, costInterval, durationInterval] = pairedBootstrap(rows, {
+	// Extra measures ride in the same resamples as extra columns.
+	const extra = sharedMeasures([...a, ...b]);
+	const rows = perExercise.map(({ a: ma, b: mb }) => [
+		mb.rate - ma.rate,
+		mb.cost - ma.cost,
+		mb.duration - ma.duration,
+		...extra.map((name) => (mb.extra[name] ?? 0) - (ma.extra[name] ?? 0)),
+	]);
+	const [rateInterval, costInterval, durationInterval, ...extraIntervals] = pairedBootstrap(rows, {
 		...options,
 		confidence: 1 - alpha,
 	});
@@ -110,6 +119,9 @@ export function comparePaired(
 		passRate,
 		cost: measure((m) => m.cost, costInterval),
 		durationMs: measure((m) => m.duration, durationInterval),
+		measures: Object.fromEntries(
+			extra.map((name, i) => [name, measure((m) => m.extra[name] ?? 0, extraIntervals[i])] as const),
+		),
 		pairs,
 		fixed,
 		broke,
@@ -133,14 +145,26 @@ interface Measures {
 	rate: number;
 	cost: number;
 	duration: number;
+	extra: Record<string, number>;
 }
 
 function measures(tasks: readonly TaskResult[]): Measures {
+	const names = sharedMeasures(tasks);
 	return {
 		rate: mean(tasks.map((task) => (task.passed ? 1 : 0))),
 		cost: mean(tasks.map((task) => task.cost)),
 		duration: mean(tasks.map((task) => task.durationMs)),
+		extra: Object.fromEntries(names.map((name) => [name, mean(tasks.map((task) => task.measures?.[name] ?? 0))])),
 	};
+}
+
+/** The extra measures every task carries, sorted. */
+function sharedMeasures(tasks: readonly TaskResult[]): string[] {
+	const [first, ...rest] = tasks;
+	if (!first?.measures) return [];
+	return Object.keys(first.measures)
+		.filter((name) => rest.every((task) => task.measures !== undefined && name in task.measures))
+		.sort();
 }
 
 /**

@@ -11,6 +11,8 @@ export interface TaskResult {
 	/** Dollars. */
 	cost: number;
 	durationMs: number;
+	/** Other per-task measures to compare (tokens, turns, MCP calls), by name. */
+	measures?: Record<string, number>;
 }
 
 /** A two-sided interval, in the unit of the value it brackets. */

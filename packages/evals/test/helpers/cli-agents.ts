@@ -13,7 +13,13 @@ import type { TaskEvent, ToolUsage } from "@agent-evals/types";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
 import { Store } from "../../src/db/store.js";
-import { driveTask, shortSocketPath, startAgentSession, TaskTracker } from "../../src/run/agent-session.js";
+import {
+	driveTask,
+	privateSocketPath,
+	startAgentSession,
+	stopAgent,
+	TaskTracker,
+} from "../../src/run/agent-session.js";
 import { CliAgentAdapter } from "../../src/run/agents/cli-agent.js";
 import { REPO_ROOT, runCli, said } from "./cli.js";
 import { tempDir } from "./runner.js";
@@ -222,11 +228,12 @@ export async function driveShim(
 	const adapter = new CliAgentAdapter(spec);
 	const events: TaskEvent[] = [];
 	const tracker = new TaskTracker();
+	const { socketPath } = await privateSocketPath();
 	const session = await startAgentSession(
 		adapter,
 		{
 			workspace: options.workspace,
-			socketPath: shortSocketPath(),
+			socketPath,
 			storageDir: options.storageDir,
 			env: { ...process.env, [scenario.keyEnv]: "mock-key-for-tests" },
 		},
@@ -239,28 +246,31 @@ export async function driveShim(
 	);
 	const settings = { ...scenario.settings(mock.url), ...parseModel(scenario.model) };
 	const signal = options.signal ?? new AbortController().signal;
+	// Asked for before the task starts, so its end is seen however soon it comes.
+	const ended = tracker.nextEnd();
 	if (options.resume) {
 		session.ipc.sendCommand({ commandName: "ResumeTask", data: options.resume });
+		const outcome = await waitResumed(session, ended, options.timeoutMs ?? 120_000);
+		return { outcome, events, tracker, session, ended };
 	}
-	const outcome = options.resume
-		? await waitResumed(session, tracker, options.timeoutMs ?? 120_000)
-		: await driveTask(session, tracker, {
-				context: { taskId: 1, runId: 1 },
-				settings,
-				prompt: options.prompt,
-				timeoutMs: options.timeoutMs ?? 120_000,
-				signal,
-			});
-	return { outcome, events, tracker, session };
+	const driven = await driveTask(session, tracker, {
+		context: { taskId: 1, runId: 1 },
+		settings,
+		prompt: options.prompt,
+		timeoutMs: options.timeoutMs ?? 120_000,
+		signal,
+	});
+	await stopAgent(session, driven.outcome, driven.ended);
+	return { outcome: driven.outcome, events, tracker, session, ended: driven.ended };
 }
 
 async function waitResumed(
 	session: Awaited<ReturnType<typeof startAgentSession>>,
-	tracker: TaskTracker,
+	ended: Promise<"completed" | "aborted">,
 	timeoutMs: number,
 ): Promise<string> {
 	const timer = new Promise<string>((resolve) => setTimeout(() => resolve("timeout"), timeoutMs).unref());
-	const outcome = await Promise.race([tracker.ended, timer]);
+	const outcome = await Promise.race([ended, timer]);
 	session.ipc.sendCommand({ commandName: "CloseTask" });
 	await Promise.race([session.process.exited, new Promise((r) => setTimeout(r, 5_000))]);
 	if (!session.process.hasExited) await session.process.stop();
@@ -291,7 +301,9 @@ export async function cliAgentSuite(scenario: CliScenario): Promise<void> {
 	const turns = (count: number) => scenario.write("roman_numerals.py", "").length + count;
 
 	describe.skipIf(!installed)(title, () => {
-		it("solves the smoke exercise through evals run, with its tokens, cost and tools recorded", { timeout: TEST_TIMEOUT_MS }, async () => {
+		it("solves the smoke exercise through evals run, with its tokens, cost and tools recorded", {
+			timeout: TEST_TIMEOUT_MS,
+		}, async () => {
 			const solution = await referenceSolution();
 			const { result, mock, home } = await evalsRun(scenario, [
 				...scenario.write("roman_numerals.py", solution),
@@ -314,7 +326,9 @@ export async function cliAgentSuite(scenario: CliScenario): Promise<void> {
 			}
 		});
 
-		it("fails as agent_error, with the model's error, when the model API refuses", { timeout: TEST_TIMEOUT_MS }, async () => {
+		it("fails as agent_error, with the model's error, when the model API refuses", {
+			timeout: TEST_TIMEOUT_MS,
+		}, async () => {
 			const { result, mock, home } = await evalsRun(scenario, [
 				{ error: { status: 400, message: "mock: this request is refused" } },
 			]);
@@ -329,7 +343,9 @@ export async function cliAgentSuite(scenario: CliScenario): Promise<void> {
 			}
 		});
 
-		it("times out as the runner's timeout says, and its command's process tree is gone", { timeout: TEST_TIMEOUT_MS }, async () => {
+		it("times out as the runner's timeout says, and its command's process tree is gone", {
+			timeout: TEST_TIMEOUT_MS,
+		}, async () => {
 			const { command, marker } = sleeper();
 			// 0.1 minutes: six seconds, enough for the CLI to start and run the command.
 			const { result, mock, home } = await evalsRun(scenario, [scenario.run(command)], {
@@ -347,12 +363,14 @@ export async function cliAgentSuite(scenario: CliScenario): Promise<void> {
 			}
 		});
 
-		it("stops on CancelTask: the task aborts and the CLI's process tree is gone", { timeout: TEST_TIMEOUT_MS }, async () => {
+		it("stops on CancelTask: the task aborts and the CLI's process tree is gone", {
+			timeout: TEST_TIMEOUT_MS,
+		}, async () => {
 			const { command, marker } = sleeper();
 			const mock = await startMockLlmServer({ script: [scenario.run(command)], side: scenario.side });
 			const cancel = new AbortController();
 			try {
-				const { outcome, tracker, session } = await driveShim(scenario, mock, {
+				const { outcome, ended, session } = await driveShim(scenario, mock, {
 					workspace: tempDir(`${scenario.agent}-ws`),
 					storageDir: tempDir(`${scenario.agent}-storage`),
 					prompt: "Run the command.",
@@ -365,9 +383,7 @@ export async function cliAgentSuite(scenario: CliScenario): Promise<void> {
 					signal: cancel.signal,
 				});
 				expect(outcome).toBe("cancelled");
-				expect(await Promise.race([tracker.ended, new Promise((r) => setTimeout(() => r("no end"), 5_000))])).toBe(
-					"aborted",
-				);
+				expect(await Promise.race([ended, new Promise((r) => setTimeout(() => r("no end"), 5_000))])).toBe("aborted");
 				expect(session.process.hasExited).toBe(true);
 				expect(await processesWith(marker)).toEqual([]);
 			} finally {
@@ -375,7 +391,9 @@ export async function cliAgentSuite(scenario: CliScenario): Promise<void> {
 			}
 		});
 
-		it("resumes a finished task on the CLI's own session (ResumeTask in a new shim process)", { timeout: TEST_TIMEOUT_MS }, async () => {
+		it("resumes a finished task on the CLI's own session (ResumeTask in a new shim process)", {
+			timeout: TEST_TIMEOUT_MS,
+		}, async () => {
 			const mock = await startMockLlmServer({
 				script: [
 					{ text: "The first part is done: ALPHA-7.", usage: usage(1, scenario.cacheWrites) },

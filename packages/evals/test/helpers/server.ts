@@ -2,7 +2,7 @@ import { type RunDetailResponse, runDetailResponseSchema } from "@agent-evals/ty
 import { createServer, type ServerOptions, startServer } from "../../src/server/index.js";
 import { harness, RUNNER_SUITE, tempDir } from "./runner.js";
 
-type Extra = Partial<Pick<ServerOptions, "token" | "webDist" | "keepAliveMs" | "traceUrl">>;
+type Extra = Partial<Pick<ServerOptions, "token" | "webDist" | "keepAliveMs" | "traceUrl" | "suiteRoots">>;
 
 export interface Reply {
 	status: number;

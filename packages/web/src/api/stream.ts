@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { api } from "./client.js";
-import type { RunSummary, TaskEvent } from "./types.js";
+import type { ObserverView, RunSummary, TaskEvent } from "./types.js";
 
 export type StreamState = "connecting" | "connected" | "reconnecting" | "idle";
 
@@ -43,6 +43,8 @@ const taskEventNames = [
 export interface StreamHandlers {
 	onTaskEvent: (event: TaskEvent) => void;
 	onRun: (run: RunSummary) => void;
+	/** The observer's view, on connect and whenever it changes (observed runs only). */
+	onObserver?: (view: ObserverView) => void;
 	/** A fresh EventSource (after the browser gave up) has no Last-Event-ID: reload state from the API. */
 	onResync: () => void;
 }
@@ -86,6 +88,10 @@ export function useRunStream(runId: number, active: boolean, handlers: StreamHan
 			const data = parse(event) as RunSummary | undefined;
 			if (data && typeof data === "object" && "status" in data) handlersRef.current.onRun(data);
 		};
+		const onObserver = (event: MessageEvent<string>) => {
+			const data = parse(event) as ObserverView | undefined;
+			if (data && typeof data === "object" && "anomalies" in data) handlersRef.current.onObserver?.(data);
+		};
 		const onUnnamed = (event: MessageEvent<string>) => {
 			const data = parse(event);
 			if (!data || typeof data !== "object") return;
@@ -119,6 +125,7 @@ export function useRunStream(runId: number, active: boolean, handlers: StreamHan
 			};
 			source.onmessage = onUnnamed;
 			source.addEventListener("run", onRun);
+			source.addEventListener("observer", onObserver);
 			for (const name of taskEventNames) source.addEventListener(name, onTask);
 		};
 

@@ -6,10 +6,13 @@
 import type {
 	ApiIssue,
 	ClineMessage,
+	CompareResponse,
 	ExerciseListResponse,
 	FailureKind,
 	HealthResponse,
 	McpCall,
+	ObserverView,
+	RecommendationView,
 	RunConfigInput,
 	RunDetail,
 	RunDetailResponse,
@@ -33,8 +36,11 @@ export { runStatuses } from "@agent-evals/types/values";
 export type {
 	ApiIssue,
 	ClineMessage,
+	CompareResponse,
 	FailureKind,
 	McpCall,
+	ObserverView,
+	RecommendationView,
 	RunDetail,
 	RunMcpResponse,
 	RunSortKey,
@@ -78,6 +84,12 @@ export type NewRunRequest = Pick<
 	| "name"
 	| "description"
 	| "mcp"
+	| "settings"
+	| "systemPrompt"
+	| "prompts"
+	| "tries"
+	| "fallbackModel"
+	| "observer"
 >;
 
 export type ExportFormat = "csv" | "json" | "junit";

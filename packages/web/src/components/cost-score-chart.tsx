@@ -22,6 +22,8 @@ export interface ChartPoint {
 	cost: number;
 	/** 0..1 */
 	score: number;
+	/** The 95 % interval of `score` (0..1), drawn as a bar; null when unknown. */
+	interval: { low: number; high: number } | null;
 	frontier: boolean;
 }
 
@@ -30,6 +32,9 @@ interface Point {
 	y: number;
 	id: number;
 	label: string;
+	/** Percent. */
+	low: number | null;
+	high: number | null;
 }
 
 const cssVars = ["--text", "--text-muted", "--border", "--accent", "--good", "--surface", "--chart-point"] as const;
@@ -101,6 +106,40 @@ const pointLabels: Plugin<"scatter"> = {
 	},
 };
 
+/**
+ * A vertical bar with caps through each point: the pass rate's 95 % interval, so two runs whose
+ * bars overlap widely are not read as different. Drawn under the points.
+ */
+const intervalBars: Plugin<"scatter"> = {
+	id: "intervalBars",
+	beforeDatasetsDraw(chart) {
+		const { ctx } = chart;
+		const meta = chart.getDatasetMeta(0);
+		const data = chart.data.datasets[0]?.data as unknown as Point[] | undefined;
+		const scale = chart.scales.y;
+		if (!data || !scale) return;
+		const color = (chart.options.plugins as { intervalBars?: { color?: string } }).intervalBars?.color ?? "#999";
+		ctx.save();
+		ctx.strokeStyle = color;
+		ctx.lineWidth = 1.25;
+		for (const [index, point] of data.entries()) {
+			const element = meta.data[index];
+			if (!element || point.low === null || point.high === null) continue;
+			const top = scale.getPixelForValue(point.high);
+			const bottom = scale.getPixelForValue(point.low);
+			ctx.beginPath();
+			ctx.moveTo(element.x, top);
+			ctx.lineTo(element.x, bottom);
+			ctx.moveTo(element.x - 4, top);
+			ctx.lineTo(element.x + 4, top);
+			ctx.moveTo(element.x - 4, bottom);
+			ctx.lineTo(element.x + 4, bottom);
+			ctx.stroke();
+		}
+		ctx.restore();
+	},
+};
+
 /** Axis labels need no more precision than the tick step: $0.5, $1.25, $0.002. */
 function costTick(value: number): string {
 	return value === 0 ? "$0" : `$${Number(value.toPrecision(3))}`;
@@ -122,6 +161,8 @@ export function CostScoreChart({ points, onSelect }: { points: ChartPoint[]; onS
 			y: point.score * 100,
 			id: point.id,
 			label: point.label,
+			low: point.interval ? point.interval.low * 100 : null,
+			high: point.interval ? point.interval.high * 100 : null,
 		}));
 		const frontier = points
 			.filter((point) => point.frontier)
@@ -188,11 +229,18 @@ export function CostScoreChart({ points, onSelect }: { points: ChartPoint[]; onS
 						callbacks: {
 							label: (item) => {
 								const point = item.raw as Point;
-								return `${point.label}: ${formatPercent(point.y / 100)} for ${formatCost(point.x)}`;
+								const interval =
+									point.low === null || point.high === null
+										? ""
+										: ` [95% CI ${formatPercent(point.low / 100)}–${formatPercent(point.high / 100)}]`;
+								return `${point.label}: ${formatPercent(point.y / 100)}${interval} for ${formatCost(point.x)}`;
 							},
 						},
 					},
-					...({ pointLabels: { color: colors["--text"] } } as object),
+					...({
+						pointLabels: { color: colors["--text"] },
+						intervalBars: { color: colors["--text-muted"] },
+					} as object),
 				},
 				onClick: (_event, elements) => {
 					const hit = elements.find((element) => element.datasetIndex === 0);
@@ -205,7 +253,10 @@ export function CostScoreChart({ points, onSelect }: { points: ChartPoint[]; onS
 						target.style.cursor = elements.some((element) => element.datasetIndex === 0) ? "pointer" : "default";
 				},
 			},
-			plugins: [pointLabels as Plugin<"scatter", Point[] | { x: number; y: number }[]>],
+			plugins: [
+				intervalBars as Plugin<"scatter", Point[] | { x: number; y: number }[]>,
+				pointLabels as Plugin<"scatter", Point[] | { x: number; y: number }[]>,
+			],
 		};
 		const chart = new Chart(canvas, config as ChartConfiguration);
 		return () => chart.destroy();

@@ -7,6 +7,7 @@ import { Icon, type IconName } from "./icons.js";
 const runStatusLabel: Record<RunStatus, string> = {
 	pending: "Pending",
 	running: "Running",
+	paused: "Paused",
 	completed: "Completed",
 	cancelled: "Cancelled",
 	failed: "Failed",

@@ -1,5 +1,14 @@
 import { providerIds } from "@agent-evals/types/providers";
-import { runDefaults, runLimits } from "@agent-evals/types/values";
+import {
+	type InsightsMode,
+	insightsModes,
+	type ObserverLevel,
+	observerLevels,
+	runDefaults,
+	runLimits,
+	type SteeringMode,
+	steeringModes,
+} from "@agent-evals/types/values";
 import type { ApiIssue, NewRunRequest } from "../api/types.js";
 
 /** Provider ids the model selector offers: the offline oracle first, and no "scripted" (a test double). */
@@ -34,7 +43,25 @@ export interface RunForm {
 	userIntent: string;
 	/** Also run the same tasks without MCP servers, to compare. */
 	mcpAb: boolean;
+	/** Agent settings as a JSON object (Roo Code's key names); "" for none. */
+	settings: string;
+	/** Extra instructions appended to the agent's system prompt; "" for none. */
+	systemPrompt: string;
+	/** Task prompts by language, replacing the suite's; empty ones are left out. */
+	prompts: Record<string, string>;
+	tries: string;
+	/** `provider:model` the agent moves to when the model fails for good; "" for none. */
+	fallbackModel: string;
+	/** The observer's level; "" leaves the run unobserved (the default). */
+	observerLevel: ObserverLevel | "";
+	/** "" takes the level's default: `auto` for autonomous, else `monitor-only`. */
+	steering: SteeringMode | "";
+	insights: InsightsMode;
+	/** The run's cap in USD; "" for none. */
+	budgetUsd: string;
 }
+
+export { insightsModes, observerLevels, steeringModes };
 
 export const defaultRunForm: RunForm = {
 	provider: runDefaults.model,
@@ -54,6 +81,15 @@ export const defaultRunForm: RunForm = {
 	mcpServers: [],
 	userIntent: "",
 	mcpAb: false,
+	settings: "",
+	systemPrompt: "",
+	prompts: {},
+	tries: String(runDefaults.tries),
+	fallbackModel: "",
+	observerLevel: "",
+	steering: "",
+	insights: "store",
+	budgetUsd: "",
 };
 
 /** Field names match the request body so server issues land on the same fields. */
@@ -69,7 +105,13 @@ export type RunFormField =
 	| "commandTimeoutSeconds"
 	| "name"
 	| "description"
-	| "mcp";
+	| "mcp"
+	| "settings"
+	| "systemPrompt"
+	| "prompts"
+	| "tries"
+	| "fallbackModel"
+	| "observer";
 
 export type FieldErrors = Partial<Record<RunFormField, string>>;
 
@@ -117,6 +159,26 @@ export function validateRunForm(form: RunForm): { request?: NewRunRequest; error
 	if (mcp.error) errors.mcp = mcp.error;
 	else if (!mcp.config && (form.userIntent.trim() || form.mcpAb)) errors.mcp = "Paste an MCP config first";
 
+	const settings = parseSettings(form.settings);
+	if (settings.error) errors.settings = settings.error;
+	const tries = integerIn(form.tries, limits.tries.min, limits.tries.max, "Tries");
+	if (tries.error) errors.tries = tries.error;
+	const fallback = form.fallbackModel.trim();
+	if (fallback && !/^[a-z][\w-]*(:.+)?$/.test(fallback))
+		errors.fallbackModel = "Write it as provider:model, e.g. anthropic:claude-sonnet-4-5";
+	else if (fallback && fallback === modelSpec(form)) errors.fallbackModel = "The fallback must differ from the model";
+	if (form.systemPrompt.length > PROMPT_MAX_CHARS) errors.systemPrompt = `At most ${PROMPT_MAX_CHARS} characters`;
+	const prompts = Object.fromEntries(Object.entries(form.prompts).filter(([, text]) => text.trim()));
+	if (Object.values(prompts).some((text) => text.length > PROMPT_MAX_CHARS))
+		errors.prompts = `Each prompt is at most ${PROMPT_MAX_CHARS} characters`;
+
+	const budget = form.budgetUsd.trim() === "" ? undefined : Number(form.budgetUsd.trim());
+	if (budget !== undefined && !(Number.isFinite(budget) && budget > 0))
+		errors.observer = "The budget must be a number of USD above 0";
+	// Only the observer watches the budget: a cap nobody enforces would mislead.
+	else if (!form.observerLevel && (budget !== undefined || form.steering))
+		errors.observer = "Choose an observer level: the budget and steering need the observer";
+
 	if (Object.keys(errors).length > 0) return { errors };
 
 	const request: NewRunRequest = {
@@ -144,7 +206,41 @@ export function validateRunForm(form: RunForm): { request?: NewRunRequest; error
 			ab: form.mcpAb,
 		};
 	}
+	if (settings.value) request.settings = settings.value;
+	if (form.systemPrompt.trim()) request.systemPrompt = form.systemPrompt;
+	if (Object.keys(prompts).length > 0) request.prompts = prompts as NewRunRequest["prompts"];
+	if (tries.value !== runDefaults.tries) request.tries = tries.value;
+	if (fallback) request.fallbackModel = fallback;
+	if (form.observerLevel) {
+		request.observer = {
+			level: form.observerLevel,
+			insights: form.insights,
+			...(form.steering ? { steering: form.steering } : {}),
+			...(budget !== undefined ? { budgetUsd: budget } : {}),
+		};
+	}
 	return { request, errors };
+}
+
+/** The same bound as the server's: a prompt longer than this is surely a pasted file by mistake. */
+const PROMPT_MAX_CHARS = 100_000;
+
+/**
+ * The settings editor's text: nothing when empty; else a JSON object. Each key and value is
+ * checked by the server, whose message comes back on this field.
+ */
+export function parseSettings(text: string): { value?: Record<string, unknown>; error?: string } {
+	if (!text.trim()) return {};
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch (error) {
+		return { error: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+	}
+	if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+		return { error: 'Needs a JSON object of settings, e.g. {"modelTemperature": 0}' };
+	}
+	return { value: parsed as Record<string, unknown> };
 }
 
 /**
@@ -186,6 +282,12 @@ const knownFields = new Set<string>([
 	"name",
 	"description",
 	"mcp",
+	"settings",
+	"systemPrompt",
+	"prompts",
+	"tries",
+	"fallbackModel",
+	"observer",
 ]);
 
 /** Server issues placed on their fields; the rest are shown above the form. */

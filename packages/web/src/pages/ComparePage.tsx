@@ -2,6 +2,7 @@ import { useMemo, useState } from "react";
 import { api, mapLimit } from "../api/client.js";
 import type { RunSummary } from "../api/types.js";
 import { Icon } from "../components/icons.js";
+import { Significance } from "../components/significance.js";
 import { EmptyState, ErrorBanner, Loading, PassRate, RunStatusBadge } from "../components/ui.js";
 import { useApi, useDocumentTitle } from "../hooks.js";
 import {
@@ -195,6 +196,7 @@ export function ComparePage() {
 		}),
 	);
 	const comparison = useMemo(() => (data.data ? buildComparison(data.data) : null), [data.data]);
+	const stats = useApi(key === null ? null : `${key}:stats`, () => api.compare(ids));
 	const setIds = (next: number[]) => update({ runs: next.length ? next.join(",") : null }, { replace: false });
 	const rows = comparison ? comparison.rows.filter((row) => !onlyChanged || row.changed) : [];
 	const stale = data.data && data.data.map((input) => input.run.id).join(",") !== ids.join(",");
@@ -224,6 +226,8 @@ export function ComparePage() {
 						<Loading label="Loading runs and tasks…" />
 					) : comparison ? (
 						<>
+							<ErrorBanner error={stats.error} onRetry={() => void stats.reload()} />
+							{stats.data && <Significance response={stats.data} />}
 							<div className="toolbar">
 								<label className="check">
 									<input

@@ -4,7 +4,7 @@ import type { RunStatus } from "../api/types.js";
 import { type ChartPoint, CostScoreChart } from "../components/cost-score-chart.js";
 import { EmptyState, ErrorBanner, Loading, PassRate } from "../components/ui.js";
 import { useApi, useDocumentTitle } from "../hooks.js";
-import { formatCost, formatDuration, formatTokens, runTitle, shortModel } from "../lib/format.js";
+import { formatCost, formatDuration, formatPercent, formatTokens, runTitle, shortModel } from "../lib/format.js";
 import {
 	bestPerModel,
 	isReferenceModel,
@@ -47,6 +47,7 @@ export function LeaderboardPage() {
 			label: best ? shortModel(run.model) : `${shortModel(run.model)} #${run.id}`,
 			cost: run.cost,
 			score: run.passRate ?? 0,
+			interval: run.passRateInterval,
 		}));
 		const models = new Map(entries.map(({ run }) => [run.id, run.model]));
 		// A reference run costs nothing and passes everything: it would be the only "best value".
@@ -156,6 +157,15 @@ export function LeaderboardPage() {
 										</th>
 										<td className="num">
 											<PassRate rate={run.passRate} />
+											{run.passRateFirstTry !== null && (
+												<div
+													className="subtle"
+													data-testid="pass-rate-first-try"
+													title="With several tries per task, the pass rate at the first try; the score is at the last try"
+												>
+													try 1: {formatPercent(run.passRateFirstTry)}
+												</div>
+											)}
 										</td>
 										{languages.map((language) => {
 											const score = scores[language];

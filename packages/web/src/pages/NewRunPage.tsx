@@ -10,13 +10,16 @@ import {
 	type ExerciseMode,
 	exerciseKey,
 	type FieldErrors,
+	insightsModes,
 	issuesToFieldErrors,
 	matchesExerciseSearch,
+	observerLevels,
 	parseMcpConfig,
 	plannedTaskCount,
 	providerChoices,
 	type RunForm,
 	type RunFormField,
+	steeringModes,
 	validateRunForm,
 } from "../lib/run-form.js";
 import { Link, navigate } from "../router.js";
@@ -161,6 +164,12 @@ const fieldOrder: RunFormField[] = [
 	"timeoutMinutes",
 	"iterations",
 	"commandTimeoutSeconds",
+	"tries",
+	"fallbackModel",
+	"observer",
+	"settings",
+	"systemPrompt",
+	"prompts",
 	"mcp",
 	"name",
 	"description",
@@ -503,6 +512,192 @@ export function NewRunPage() {
 								aria-describedby={describedBy("commandTimeoutSeconds")}
 							/>
 						</Field>
+					</div>
+				</fieldset>
+
+				<fieldset className="form-section" data-testid="agent-options-section">
+					<legend>Agent options</legend>
+					<div className="grid-2">
+						<Field
+							label="Tries"
+							name="tries"
+							error={errors.tries}
+							hint="1–3: failing tests are fed back for another try"
+						>
+							<input
+								id="run-tries"
+								type="number"
+								inputMode="numeric"
+								min={1}
+								max={3}
+								value={form.tries}
+								onChange={(event) => set("tries", event.target.value)}
+								data-testid="field-tries"
+								aria-invalid={errors.tries ? true : undefined}
+								aria-describedby={describedBy("tries")}
+							/>
+						</Field>
+						<Field
+							label="Fallback model"
+							name="fallbackModel"
+							error={errors.fallbackModel}
+							hint="optional: provider:model to continue on when the model fails for good"
+						>
+							<input
+								id="run-fallbackModel"
+								value={form.fallbackModel}
+								placeholder="openrouter:anthropic/claude-sonnet-4.5"
+								onChange={(event) => set("fallbackModel", event.target.value)}
+								data-testid="field-fallback-model"
+								autoComplete="off"
+								spellCheck={false}
+								aria-invalid={errors.fallbackModel ? true : undefined}
+								aria-describedby={describedBy("fallbackModel")}
+							/>
+						</Field>
+					</div>
+					<Field
+						label="Settings"
+						name="settings"
+						error={errors.settings}
+						hint={
+							<>
+								optional: a JSON object of agent settings with Roo Code&apos;s key names, e.g.{" "}
+								<code>{'{"modelTemperature": 0}'}</code>; keys belong in the server&apos;s environment
+							</>
+						}
+					>
+						<textarea
+							id="run-settings"
+							rows={4}
+							className="mono"
+							value={form.settings}
+							placeholder='{"modelTemperature": 0}'
+							onChange={(event) => set("settings", event.target.value)}
+							data-testid="field-settings"
+							spellCheck={false}
+							aria-invalid={errors.settings ? true : undefined}
+							aria-describedby={describedBy("settings")}
+						/>
+					</Field>
+					<Field
+						label="System prompt"
+						name="systemPrompt"
+						error={errors.systemPrompt}
+						hint="optional: instructions appended to the agent's system prompt (Roo Code: custom instructions)"
+					>
+						<textarea
+							id="run-systemPrompt"
+							rows={3}
+							value={form.systemPrompt}
+							onChange={(event) => set("systemPrompt", event.target.value)}
+							data-testid="field-system-prompt"
+							aria-describedby={describedBy("systemPrompt")}
+						/>
+					</Field>
+					<details className="field" data-testid="task-prompts">
+						<summary className="field-label">Task prompts by language (replace the suite&apos;s)</summary>
+						<Field label="" name="prompts" error={errors.prompts}>
+							<div className="stack" id="run-prompts">
+								{(languages.length > 0 ? languages : Object.keys(form.prompts)).map((language) => (
+									<label key={language} className="stack">
+										<span className="muted">{language}</span>
+										<textarea
+											rows={3}
+											value={form.prompts[language] ?? ""}
+											onChange={(event) => set("prompts", { ...form.prompts, [language]: event.target.value })}
+											data-testid={`field-prompt-${language}`}
+										/>
+									</label>
+								))}
+							</div>
+						</Field>
+					</details>
+				</fieldset>
+
+				<fieldset className="form-section" data-testid="observer-section">
+					<legend>Observer</legend>
+					<div className="grid-2">
+						<Field
+							label="Observer level"
+							name="observer"
+							error={errors.observer}
+							hint="basic: budget, infrastructure, stuck tasks · full: every detector · autonomous: full with auto steering"
+						>
+							<select
+								id="run-observer"
+								value={form.observerLevel}
+								onChange={(event) => set("observerLevel", event.target.value as RunForm["observerLevel"])}
+								data-testid="field-observer-level"
+								aria-describedby={describedBy("observer")}
+							>
+								<option value="">off</option>
+								{observerLevels.map((level) => (
+									<option key={level} value={level}>
+										{level}
+									</option>
+								))}
+							</select>
+						</Field>
+						<div className="field">
+							<label className="field-label" htmlFor="run-steering">
+								Steering
+							</label>
+							<select
+								id="run-steering"
+								value={form.steering}
+								disabled={!form.observerLevel}
+								onChange={(event) => set("steering", event.target.value as RunForm["steering"])}
+								data-testid="field-steering"
+							>
+								<option value="">the level&apos;s default</option>
+								{steeringModes.map((mode) => (
+									<option key={mode} value={mode}>
+										{mode}
+									</option>
+								))}
+							</select>
+							<p className="field-hint">
+								suggest: you apply or dismiss each recommendation · auto: safe ones are applied
+							</p>
+						</div>
+						<div className="field">
+							<label className="field-label" htmlFor="run-insights">
+								Insights
+							</label>
+							<select
+								id="run-insights"
+								value={form.insights}
+								disabled={!form.observerLevel}
+								onChange={(event) => set("insights", event.target.value as RunForm["insights"])}
+								data-testid="field-insights"
+							>
+								{insightsModes.map((mode) => (
+									<option key={mode} value={mode}>
+										{mode}
+									</option>
+								))}
+							</select>
+							<p className="field-hint">export and realtime also write observer.json and observer.md next to the run</p>
+						</div>
+						<div className="field">
+							<label className="field-label" htmlFor="run-budget">
+								Budget (USD)
+							</label>
+							<input
+								id="run-budget"
+								type="number"
+								inputMode="decimal"
+								min={0}
+								step="any"
+								value={form.budgetUsd}
+								placeholder="no cap"
+								onChange={(event) => set("budgetUsd", event.target.value)}
+								data-testid="field-budget"
+								aria-describedby={describedBy("observer")}
+							/>
+							<p className="field-hint">the observer warns at 80 % of it and recommends a pause at 100 %</p>
+						</div>
 					</div>
 				</fieldset>
 

@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, errorMessage } from "../api/client.js";
 import { type StreamState, useRunStream } from "../api/stream.js";
-import type { RunSummary, TaskEvent, TaskStatus, TaskSummary } from "../api/types.js";
+import type { ObserverView, RecommendationView, RunSummary, TaskEvent, TaskStatus, TaskSummary } from "../api/types.js";
 import { Icon } from "../components/icons.js";
 import { McpPanel } from "../components/mcp-panel.js";
+import { ObserverPanel, type RecommendationDecision } from "../components/observer-panel.js";
 import { ExportMenu, useRunActions } from "../components/run-actions.js";
+import { RunOptions } from "../components/run-options.js";
 import { type DrawerEvents, type DrawerTab, drawerTabs, TaskDrawer } from "../components/task-drawer.js";
 import {
 	EmptyState,
@@ -24,6 +26,7 @@ import {
 	formatCost,
 	formatDuration,
 	formatFullDate,
+	formatPercent,
 	formatRelative,
 	formatTokens,
 	pluralize,
@@ -170,6 +173,11 @@ function StatsBar({
 					<div className="stat-value">
 						<PassRate rate={run.passRate} testId="stat-pass-rate" />
 					</div>
+					{run.passRateInterval && (
+						<div className="stat-sub" data-testid="stat-pass-rate-interval" title="95% Wilson interval">
+							95% CI {formatPercent(run.passRateInterval.low)}–{formatPercent(run.passRateInterval.high)}
+						</div>
+					)}
 				</div>
 				<Stat
 					label="Tokens"
@@ -301,6 +309,7 @@ export function RunPage({ id }: { id: number }) {
 
 	const runQ = useApi(Number.isInteger(id) ? `run:${id}` : null, () => api.getRun(id));
 	const tasksQ = useApi(Number.isInteger(id) ? `tasks:${id}` : null, () => api.listAllTasks(id));
+	const observerQ = useApi(Number.isInteger(id) ? `observer:${id}` : null, () => api.getObserver(id));
 	const [liveRun, setLiveRun] = useState<RunSummary | null>(null);
 	const [clock, setClock] = useState<RunClock>({ elapsedMs: 0, etaMs: null, fetchedAt: Date.now() });
 	const drawerEvents = useRef<DrawerEvents["current"]>(null) as DrawerEvents;
@@ -352,6 +361,8 @@ export function RunPage({ id }: { id: number }) {
 	);
 
 	const reloadRun = runQ.reload;
+	const reloadObserver = observerQ.reload;
+	const setObserver = observerQ.setData;
 	const onRun = useCallback(
 		(next: RunSummary) => {
 			setLiveRun((previous) => {
@@ -359,19 +370,22 @@ export function RunPage({ id }: { id: number }) {
 				return next;
 			});
 			if (next.status !== "running" && next.status !== "pending") {
-				// Final totals and duration come with the run's own record.
+				// Final totals and duration come with the run's own record; the observer's summary with its view.
 				void reloadRun();
+				void reloadObserver();
 				scheduleRefetch();
 			}
 		},
-		[reloadRun, scheduleRefetch],
+		[reloadRun, reloadObserver, scheduleRefetch],
 	);
+	const onObserver = useCallback((view: ObserverView) => setObserver(() => view), [setObserver]);
 	const onResync = useCallback(() => {
 		void reloadRun();
 		void reloadTasks();
-	}, [reloadRun, reloadTasks]);
+		void reloadObserver();
+	}, [reloadRun, reloadTasks, reloadObserver]);
 
-	const stream = useRunStream(id, active && runQ.data !== undefined, { onTaskEvent, onRun, onResync });
+	const stream = useRunStream(id, active && runQ.data !== undefined, { onTaskEvent, onRun, onObserver, onResync });
 	const now = useNow(1000, active);
 
 	const openTaskId = Number(params.get("task")) || null;
@@ -406,6 +420,61 @@ export function RunPage({ id }: { id: number }) {
 		} catch (error) {
 			notify(`Could not ${action} ${task.language}/${task.exercise}: ${errorMessage(error)}`, "error");
 		}
+	};
+
+	const decide = async (recommendation: RecommendationView, decision: RecommendationDecision) => {
+		try {
+			const updated =
+				decision === "apply"
+					? await api.applyRecommendation(id, recommendation.id)
+					: await api.dismissRecommendation(id, recommendation.id);
+			// Shown at once; the stream's next view (or the reload) brings what it changed elsewhere.
+			setObserver((view) =>
+				view
+					? { ...view, recommendations: view.recommendations.map((r) => (r.id === updated.id ? updated : r)) }
+					: view,
+			);
+			notify(
+				updated.status === "applied"
+					? `Applied: ${updated.outcome ?? updated.type}`
+					: updated.status === "failed"
+						? `Could not apply ${updated.type}: ${updated.outcome ?? "no reason given"}`
+						: `Dismissed ${updated.type}`,
+				updated.status === "failed" ? "error" : "info",
+			);
+		} catch (error) {
+			notify(`Could not ${decision} the recommendation: ${errorMessage(error)}`, "error");
+		}
+		void reloadObserver();
+		void reloadRun();
+		void reloadTasks();
+	};
+
+	const [resumeBudget, setResumeBudget] = useState("");
+	const resume = async () => {
+		const text = resumeBudget.trim();
+		const budgetUsd = text === "" ? undefined : Number(text);
+		if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0)) {
+			notify("The new budget must be a number of USD above 0", "error");
+			return;
+		}
+		try {
+			let { status } = await api.resumeRun(id, budgetUsd === undefined ? {} : { budgetUsd });
+			setResumeBudget("");
+			// The server starts it in the background; the live stream follows a run only once it has left `paused`.
+			for (let tries = 0; status === "paused" && tries < 50; tries++) {
+				await new Promise((resolve) => setTimeout(resolve, 200));
+				status = (await api.getRun(id)).run.status;
+			}
+			notify(
+				`Resuming run #${id}${budgetUsd === undefined ? "" : ` with a budget of ${formatCost(budgetUsd)}`}`,
+				"info",
+			);
+		} catch (error) {
+			notify(`Could not resume run #${id}: ${errorMessage(error)}`, "error");
+		}
+		void reloadRun();
+		void reloadTasks();
 	};
 
 	if (!Number.isInteger(id)) return <EmptyState title="Not a run id" />;
@@ -443,6 +512,9 @@ export function RunPage({ id }: { id: number }) {
 						</span>
 						<span>
 							<span className="muted">agent</span> {run.agent}
+						</span>
+						<span data-testid="run-sandbox">
+							<span className="muted">sandbox</span> {run.sandbox}
 						</span>
 						{run.mcpServer && (
 							<span data-testid="run-mcp">
@@ -482,6 +554,33 @@ export function RunPage({ id }: { id: number }) {
 					)}
 				</div>
 				<div className="page-actions">
+					{run.status === "paused" && typeof observerQ.data?.session?.budgetUsd === "number" && (
+						// A run paused at its budget would reach it again at once: a person may raise it here.
+						<input
+							type="number"
+							inputMode="decimal"
+							min={0}
+							step="any"
+							className="resume-budget"
+							value={resumeBudget}
+							placeholder={`budget ${formatCost(observerQ.data.session.budgetUsd)}`}
+							aria-label="New budget in USD (empty keeps the current one)"
+							onChange={(event) => setResumeBudget(event.target.value)}
+							data-testid="resume-budget"
+						/>
+					)}
+					{run.status === "paused" && (
+						<button
+							type="button"
+							className="btn btn-primary"
+							onClick={() => void resume()}
+							data-testid="resume-run"
+							title="Continue the run: its pending tasks start, finished ones stay as they are"
+						>
+							<Icon name="refresh" />
+							Resume run
+						</button>
+					)}
 					{active && (
 						<button
 							type="button"
@@ -538,6 +637,25 @@ export function RunPage({ id }: { id: number }) {
 			</div>
 
 			<StatsBar run={run} tasks={tasks} clock={clock} now={now} />
+			{runQ.data && runQ.data.stats.overall.iterations > 1 && (
+				<p className="muted pass-at-k" data-testid="pass-at-k" title="Unbiased pass@k, averaged over exercises">
+					{Object.entries(runQ.data.stats.overall.passAtK)
+						.map(([k, value]) => `pass@${k} ${formatPercent(value)}`)
+						.join(" · ")}
+					{runQ.data.stats.overall.standardError !== null &&
+						` · SE ${(runQ.data.stats.overall.standardError * 100).toFixed(1)} pp (clustered by exercise)`}
+				</p>
+			)}
+
+			{runQ.data && <RunOptions run={runQ.data} />}
+
+			{observerQ.data?.session && (
+				<ObserverPanel
+					view={observerQ.data}
+					onOpenTask={(taskId) => update({ task: String(taskId), tab: null }, { replace: false })}
+					onDecide={decide}
+				/>
+			)}
 
 			{hasMcp && (
 				<div className="view-tabs" role="tablist" aria-label="Run views">

@@ -16,8 +16,13 @@ export async function executeWithProgress(
 	const abort = new AbortController();
 	const progress = options.quiet
 		? undefined
-		: new ProgressDisplay(async () =>
-				(await Promise.all(runIds.map(async (id) => (await ctx.store.tasks.summaries(id)).tasks))).flat(),
+		: new ProgressDisplay(
+				async () => (await Promise.all(runIds.map(async (id) => (await ctx.store.tasks.summaries(id)).tasks))).flat(),
+				process.stderr,
+				async (afterId) =>
+					(await Promise.all(runIds.map((id) => ctx.store.observer.anomaliesAfter(id, afterId))))
+						.flat()
+						.sort((a, b) => a.id - b.id),
 			);
 	return followSignals(
 		() => {

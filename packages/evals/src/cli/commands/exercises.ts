@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { runDefaults } from "@agent-evals/types";
 import type { Command } from "commander";
 import PQueue from "p-queue";
 import { loadSuite } from "../../exercises/load.js";
@@ -11,6 +12,7 @@ import {
 	UnknownExerciseError,
 } from "../../exercises/types.js";
 import {
+	gradeRepeatedly,
 	gradeVariant,
 	summariseValidation,
 	type ValidationRow,
@@ -20,6 +22,9 @@ import {
 } from "../../grading/validate.js";
 import { table } from "../../report/format.js";
 import { bundledSuitePath } from "../../run/defaults.js";
+import { chooseSandbox, type SandboxChoice, SandboxChoiceError } from "../../sandbox/choose.js";
+import { getSandbox, sandboxNames } from "../../sandbox/registry.js";
+import { UnknownSandboxError } from "../../sandbox/sandbox.js";
 import { UsageError } from "../errors.js";
 import { collect, integer, language } from "../options.js";
 
@@ -44,6 +49,16 @@ function select(
 		});
 	} catch (error) {
 		if (error instanceof UnknownExerciseError) throw new UsageError(error.message);
+		throw error;
+	}
+}
+
+async function sandboxFrom(name: string): Promise<SandboxChoice> {
+	try {
+		return await chooseSandbox(name);
+	} catch (error) {
+		if (error instanceof SandboxChoiceError || error instanceof UnknownSandboxError)
+			throw new UsageError(error.message);
 		throw error;
 	}
 }
@@ -99,27 +114,43 @@ export function registerExercises(program: Command): void {
 		.option("-x, --exercise <name>", "exercise name or language/name (repeatable)", collect)
 		.option("-c, --concurrency <n>", "gradings at a time", integer(1, 25), 2)
 		.option("--command-timeout <seconds>", "time limit of each grading command", integer(1, 3600), 120)
+		.option(
+			"--repeat <n>",
+			"grade each reference n times to catch tests that pass or fail by chance (reported as flaky)",
+			integer(1, 20),
+			1,
+		)
+		.option(
+			"--sandbox <name>",
+			`where the tests run: auto (bwrap where it works here, else local), ${sandboxNames().join(", ")}`,
+			runDefaults.sandbox,
+		)
 		.option("--json", "print JSON")
 		.action(
 			async (flags: {
+				repeat: number;
 				suite?: string;
 				include?: string[];
 				exclude?: string[];
 				exercise?: string[];
 				concurrency: number;
 				commandTimeout: number;
+				sandbox: string;
 				json?: boolean;
 			}) => {
 				const suite = await suiteFrom(flags.suite);
 				const exercises = select(suite, flags);
 				const notGradable = ungradableIn(suite, flags);
+				const choice = await sandboxFrom(flags.sandbox);
+				if (!flags.json) process.stderr.write(`Sandbox: ${choice.description.replace(/^sandbox /, "")}\n`);
 				const queue = new PQueue({ concurrency: flags.concurrency });
-				const options = { timeoutMs: flags.commandTimeout * 1000 };
+				// One sandbox for every grading: it resolves its toolchain folders once.
+				const options = { timeoutMs: flags.commandTimeout * 1000, sandbox: getSandbox(choice.name) };
 				let done = 0;
 				const rows = await Promise.all(
 					exercises.map(async (exercise) => {
 						const [reference, stub] = await Promise.all([
-							queue.add(() => gradeVariant(exercise, "reference", options)),
+							queue.add(() => gradeRepeatedly(exercise, "reference", flags.repeat, options)),
 							queue.add(() => gradeVariant(exercise, "stub", options)),
 						]);
 						const row = validationRow(exercise, reference, stub);
@@ -135,6 +166,7 @@ export function registerExercises(program: Command): void {
 				if (flags.json) {
 					const report = {
 						suite: suite.root,
+						sandbox: choice.name,
 						exercises: rows,
 						summary,
 						notGradable: notGradable.map((e) => ({ language: e.language, exercise: e.name, reason: e.reason })),
@@ -190,6 +222,7 @@ function humanValidation(rows: ValidationRow[], summary: ValidationSummary, notG
 		parts.push(`${row.language}/${row.exercise}: ${row.reason}\n${indented}`);
 	}
 	let totals = `references: ${summary.referencePass} pass, ${summary.referenceFail} fail · stubs: ${summary.stubFail} fail, ${summary.stubPass} pass · skipped: ${summary.skipped}\n`;
+	if (summary.flaky > 0) totals += `flaky references (passed and failed across --repeat gradings): ${summary.flaky}\n`;
 	if (summary.refactoringStubPass > 0) {
 		totals += `refactoring exercises whose stub passes (tests alone cannot judge them): ${summary.refactoringStubPass}\n`;
 	}

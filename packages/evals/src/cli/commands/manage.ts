@@ -1,11 +1,18 @@
 import type { Command } from "commander";
 import { runLine, table } from "../../report/format.js";
 import { mcpReportText } from "../../report/mcp-report.js";
-import { loadRunReport, loadRunReports, runReportJson, runReportText } from "../../report/run-report.js";
+import {
+	environmentText,
+	loadRunReport,
+	loadRunReports,
+	runReportJson,
+	runReportText,
+} from "../../report/run-report.js";
 import { RunBusyError, RunConfigError, RunStateError } from "../../run/errors.js";
-import { openContext } from "../context.js";
+import { openContext, wantsDistributed } from "../context.js";
 import { UsageError } from "../errors.js";
-import { integer, runId } from "../options.js";
+import { printObserverNotes } from "../observer-output.js";
+import { integer, positiveNumber, runId } from "../options.js";
 import { printReport } from "../run-output.js";
 import { executeWithProgress } from "./execute.js";
 
@@ -48,8 +55,9 @@ export function registerManage(program: Command): void {
 			"--mcp",
 			"also show how the run used its MCP servers: calls, latency, errors, sizes per server and per task",
 		)
+		.option("--env", "also show what the run was made with: agent-evals version, exercises' hash, toolchains, machine")
 		.option("--json", "print JSON")
-		.action(async (id: string, flags: { details?: boolean; mcp?: boolean; json?: boolean }) => {
+		.action(async (id: string, flags: { details?: boolean; mcp?: boolean; env?: boolean; json?: boolean }) => {
 			const ctx = await openContext();
 			try {
 				const report = await loadRunReport(ctx.store, runId(id), { details: flags.details });
@@ -57,8 +65,12 @@ export function registerManage(program: Command): void {
 				const mcp = flags.mcp ? await ctx.store.mcp.runView(report.run.id) : undefined;
 				process.stdout.write(
 					flags.json
-						? `${JSON.stringify({ ...runReportJson(report), run: report.run, ...(mcp ? { mcp } : {}) }, null, 2)}\n`
-						: `${runReportText(report)}\n${mcp ? `\n${mcpReportText(mcp)}\n` : ""}`,
+						? `${JSON.stringify({ ...runReportJson(report, { stats: true }), run: report.run, ...(mcp ? { mcp } : {}) }, null, 2)}\n`
+						: [
+								`${runReportText(report)}\n`,
+								mcp ? `\n${mcpReportText(mcp)}\n` : "",
+								flags.env ? `\nEnvironment\n\n${environmentText(report.run)}\n` : "",
+							].join(""),
 				);
 			} finally {
 				await ctx.close();
@@ -70,13 +82,30 @@ export function registerManage(program: Command): void {
 		.description(
 			"Finish a run that was interrupted (a killed controller): unfinished tasks run, finished ones never again",
 		)
+		.option(
+			"--budget <usd>",
+			"a new budget for an observed run (one paused at its budget continues with it)",
+			positiveNumber(1_000_000),
+		)
 		.option("--json", "print the result as JSON")
-		.action(async (id: string, flags: { json?: boolean }) => {
-			const ctx = await openContext();
+		.option("--distributed", "enqueue what is missing for `evals worker` processes (also EVALS_DISTRIBUTED=1)")
+		.action(async (id: string, flags: { json?: boolean; budget?: number; distributed?: boolean }) => {
+			const ctx = await openContext({ distributed: wantsDistributed(flags.distributed) });
 			try {
 				// A run made with others (an MCP A/B) resumes with them, interleaved as before.
 				const group = await ctx.store.runs.group(runId(id));
 				if (group.length === 0) throw new UsageError(`There is no run ${id}.`);
+				if (flags.budget !== undefined) {
+					const sessions = await Promise.all(group.map((run) => ctx.store.observer.session(run.id)));
+					if (sessions.every((session) => !session)) {
+						throw new UsageError(`Run ${id} is not observed: --budget applies to runs made with --observer.`);
+					}
+					for (const run of group) {
+						if (await ctx.store.observer.session(run.id)) {
+							await ctx.store.observer.updateSession(run.id, { budgetUsd: flags.budget });
+						}
+					}
+				}
 				let unfinished = 0;
 				for (const run of group) unfinished += (await ctx.store.tasks.unfinished(run.id)).length;
 				if (unfinished === 0 && !flags.json) process.stderr.write(`Run ${id} has no unfinished tasks.\n`);
@@ -89,11 +118,15 @@ export function registerManage(program: Command): void {
 				if (flags.json) {
 					const [only] = reports;
 					printReport({
-						json: reports.length === 1 && only ? runReportJson(only) : { runs: reports.map(runReportJson) },
+						json:
+							reports.length === 1 && only
+								? runReportJson(only)
+								: { runs: reports.map((report) => runReportJson(report)) },
 					});
 				} else {
 					for (const report of reports) process.stdout.write(`${runReportText(report)}\n`);
 				}
+				await printObserverNotes(ctx.store, finished, { home: ctx.home, json: Boolean(flags.json) });
 			} finally {
 				await ctx.close();
 			}

@@ -1,13 +1,15 @@
 import { resolve } from "node:path";
-import { otelModes, runDefaults, runLimits } from "@agent-evals/types";
+import { insightsModes, observerLevels, otelModes, runDefaults, runLimits, steeringModes } from "@agent-evals/types";
 import type { Command } from "commander";
 import { loadRunReports, runReportJson, runReportText } from "../../report/run-report.js";
 import { agentNames } from "../../run/agents/registry.js";
 import { evalsHome } from "../../run/defaults.js";
+import { probeEnvironment } from "../../run/environment.js";
 import { checkRunConfig, createRun, isRunConfigMistake } from "../../run/plan.js";
 import { sandboxNames } from "../../sandbox/registry.js";
-import { openContext } from "../context.js";
+import { distributedServices, openContext, wantsDistributed } from "../context.js";
 import { UsageError } from "../errors.js";
+import { printObserverNotes } from "../observer-output.js";
 import { collect, integer, language, positiveNumber, runConfigFrom, setting } from "../options.js";
 import { findServer, runOnServer } from "../remote.js";
 import { printReport, START_DASHBOARD } from "../run-output.js";
@@ -26,7 +28,11 @@ export function registerRun(program: Command): void {
 			runDefaults.model,
 		)
 		.option("-a, --agent <name>", `agent adapter: ${agentNames().join(", ")}`, runDefaults.agent)
-		.option("--sandbox <name>", `where task commands run: ${sandboxNames().join(", ")}`, runDefaults.sandbox)
+		.option(
+			"--sandbox <name>",
+			`where the agent's commands and the tests run: auto (bwrap where it works here, else local), ${sandboxNames().join(", ")}`,
+			runDefaults.sandbox,
+		)
 		.option("-s, --suite <path>", "exercise suite folder (default: the bundled exercises/)")
 		.option("-i, --include <language>", "only these languages (repeatable or comma-separated)", language)
 		.option("-e, --exclude <language>", "leave out these languages (repeatable or comma-separated)", language)
@@ -58,6 +64,21 @@ export function registerRun(program: Command): void {
 		)
 		.option("--settings <file>", "agent settings: a JSON object with Roo Code's key names (no API keys)")
 		.option("--set <key=value>", "one agent setting, above --settings; the value is JSON or text (repeatable)", setting)
+		.option(
+			"--system-prompt <file>",
+			"extra instructions appended to the agent's system prompt (Roo Code: custom instructions)",
+		)
+		.option("--prompts <dir>", "task prompts by language, <dir>/<language>.md, replacing the suite's prompts/")
+		.option(
+			"--tries <n>",
+			`tries per task, ${runLimits.tries.min}-${runLimits.tries.max}: a failed try is followed by one with the failing test output`,
+			integer(runLimits.tries.min, runLimits.tries.max),
+			runDefaults.tries,
+		)
+		.option(
+			"--fallback-model <provider:model>",
+			"the model the agent continues with when the model fails for good (retries exhausted, errors that are not retried)",
+		)
 		.option("--mcp-config <file>", "MCP servers for the agent: an mcp.json (Roo Code's format)")
 		.option("--mcp-server <name>", "use only these servers of --mcp-config (repeatable or comma-separated)", collect)
 		.option("--user-intent <text>", "what the MCP servers should help with (stored, and told to the agent)")
@@ -66,9 +87,32 @@ export function registerRun(program: Command): void {
 			"--otel <mode>",
 			`OpenTelemetry traces: ${otelModes.join(", ")} (default: $EVALS_OTEL, else off); otlp sends to $OTEL_EXPORTER_OTLP_ENDPOINT, jaeger to http://127.0.0.1:4318`,
 		)
+		.option(
+			"--observer <level>",
+			`watch the run for problems: ${observerLevels.join(", ")} (basic: budget, infra, stalls; full: every detector; autonomous: full with auto steering); off by default`,
+		)
+		.option(
+			"--steering <mode>",
+			`what the observer does about a problem: ${steeringModes.join(", ")} (default: auto for autonomous, else monitor-only)`,
+		)
+		.option(
+			"--insights <mode>",
+			`${insightsModes.join(", ")}: export writes observer.json and observer.md under $EVALS_HOME/runs/<id>/ at the end, realtime keeps them current and appends observer.jsonl (default store)`,
+		)
+		.option(
+			"--budget <usd>",
+			"the run's budget in USD: warned at 80%, breached at 100% (auto steering pauses the run)",
+			positiveNumber(1_000_000),
+		)
+		.option("--observer-config <file>", "the observer's thresholds: a JSON file (see the README's Observer section)")
+		.option("--observer-model <provider:model>", "a model that writes a short summary of the findings at the end")
 		.option("-d, --description <text>", "free text stored with the run")
 		.option("--name <text>", "a short name for the run")
 		.option("--json", "print the result as JSON (no progress display)")
+		.option(
+			"--distributed",
+			"enqueue the tasks for `evals worker` processes (on any host) instead of running them here; needs DATABASE_URL and REDIS_URL (also EVALS_DISTRIBUTED=1)",
+		)
 		.option("--keep-workspaces", "keep each task's workspace under $EVALS_HOME/work for inspection")
 		.addHelpText(
 			"after",
@@ -84,17 +128,21 @@ export function registerRun(program: Command): void {
 			} catch (error) {
 				throw new UsageError((error as Error).message);
 			}
+			const distributed = wantsDistributed(flags.distributed);
+			if (distributed) distributedServices();
 			// The embedded database allows one process: if `evals serve` holds it, the run goes there.
-			const server = await findServer(evalsHome());
+			const server = distributed ? undefined : await findServer(evalsHome());
 			if (server) {
 				if (flags.keepWorkspaces)
 					process.stderr.write("--keep-workspaces has no effect on a run executed by evals serve.\n");
 				await runOnServer(server, config, { json });
 				return;
 			}
+			probeEnvironment();
 			const ctx = await openContext({
 				log: (message) => process.env.EVALS_DEBUG && process.stderr.write(`${message}\n`),
 				keepWorkspaces: Boolean(flags.keepWorkspaces),
+				distributed,
 			});
 			try {
 				const created = await createRun(ctx.store, config).catch((error) => {
@@ -103,12 +151,13 @@ export function registerRun(program: Command): void {
 				const planned = [created, ...(created.baseline ? [created.baseline] : [])];
 				const total = planned.reduce((sum, part) => sum + part.tasks.length, 0);
 				if (!json) {
-					const what = `${config.model} (${config.agent} agent), concurrency ${config.concurrency}`;
+					const what = `${config.model} (${config.agent} agent), ${distributed ? "on the workers of the queue" : `concurrency ${config.concurrency}`}`;
 					process.stderr.write(
 						created.baseline
 							? `Runs ${created.run.id} (with MCP: ${created.run.mcpServer}) and ${created.baseline.run.id} (without MCP): ${total} tasks interleaved, with ${what}\n`
 							: `Run ${created.run.id}: ${total} task${total === 1 ? "" : "s"} with ${what}\n`,
 					);
+					process.stderr.write(`Sandbox: ${created.sandbox.description.replace(/^sandbox /, "")}\n`);
 				}
 				const runs = await executeWithProgress(
 					ctx,
@@ -119,13 +168,17 @@ export function registerRun(program: Command): void {
 				if (json) {
 					const [only] = reports;
 					printReport({
-						json: reports.length === 1 && only ? runReportJson(only) : { runs: reports.map(runReportJson) },
+						json:
+							reports.length === 1 && only
+								? runReportJson(only)
+								: { runs: reports.map((report) => runReportJson(report)) },
 					});
 				} else {
 					for (const report of reports) {
 						printReport({ text: runReportText(report), runId: report.run.id, dashboard: START_DASHBOARD });
 					}
 				}
+				await printObserverNotes(ctx.store, runs, { home: ctx.home, json });
 				process.exitCode = runs.every((run) => run.status === "completed") ? 0 : 1;
 			} finally {
 				await ctx.close();

@@ -1,4 +1,4 @@
-import type { ToolUsage } from "@agent-evals/types";
+import type { ModelUsage, ToolUsage } from "@agent-evals/types";
 import { eq } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { type TaskMetrics, taskMetrics, tasks } from "../schema.js";
@@ -19,6 +19,8 @@ export interface TaskMetricsInput extends TokenTotals {
 	/** Milliseconds. */
 	duration: number;
 	toolUsage: ToolUsage;
+	/** By model; absent for a run's totals. */
+	modelUsage?: ModelUsage;
 }
 
 export const ZERO_METRICS: TaskMetricsInput = {
@@ -75,5 +77,6 @@ export function metricsValues(m: TaskMetricsInput) {
 		cost: m.cost,
 		duration: Math.round(m.duration),
 		toolUsage: m.toolUsage,
+		modelUsage: m.modelUsage ?? {},
 	};
 }

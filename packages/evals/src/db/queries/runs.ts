@@ -167,7 +167,7 @@ export class RunQueries {
 	}
 
 	/** `GET /api/runs/:id`: the summary with the run's settings and prices, and an ETA while it runs. */
-	async detail(id: number): Promise<RunDetailResponse | undefined> {
+	async detail(id: number): Promise<Omit<RunDetailResponse, "stats"> | undefined> {
 		const [row] = await this.selectWithTotals({ runId: id });
 		if (!row) return undefined;
 		const [[summary], durations, group] = await Promise.all([

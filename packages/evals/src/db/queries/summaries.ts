@@ -1,4 +1,5 @@
 import type { McpCall, RunDetail, RunSummary, TaskSummary, ToolUsage } from "@agent-evals/types";
+import { wilsonInterval } from "../../stats/wilson.js";
 import type { McpRetrievalCall, Run, Task, TaskMetrics } from "../schema.js";
 import type { RunTotals } from "./totals.js";
 
@@ -43,6 +44,8 @@ export function toRunSummary(run: Run, totals: RunTotals, toolUsage: ToolUsage |
 		pending: totals.pending,
 		cancelled: totals.cancelled,
 		passRate: decided === 0 ? null : totals.passed / decided,
+		passRateInterval: decided === 0 ? null : wilsonInterval(totals.passed, decided),
+		passRateFirstTry: run.tries > 1 && decided > 0 ? totals.passedFirstTry / decided : null,
 		tokensIn: totals.tokensIn,
 		tokensOut: totals.tokensOut,
 		cost: totals.cost,
@@ -65,10 +68,13 @@ export function toRunDetail(run: Run, summary: RunSummary, group: readonly numbe
 		mcpConfig: run.mcpConfig,
 		userIntent: run.userIntent,
 		group: [...group],
+		environment: run.environment,
+		tries: run.tries,
+		prompts: run.prompts,
 	};
 }
 
-export function toTaskSummary(task: Task, metrics: TaskMetrics | null, now: number): TaskSummary {
+export function toTaskSummary(task: Task, metrics: TaskMetrics | null, mcpCallCount: number, now: number): TaskSummary {
 	return {
 		id: task.id,
 		runId: task.runId,
@@ -94,6 +100,11 @@ export function toTaskSummary(task: Task, metrics: TaskMetrics | null, now: numb
 		testsTampered: task.testsTampered,
 		error: task.error,
 		traceId: task.traceId,
+		turns: task.turns,
+		mcpCallCount,
+		passedAtTry: task.tries.find((entry) => entry.passed)?.try ?? (task.status === "passed" ? 1 : null),
+		tries: task.tries,
+		modelUsage: metrics?.modelUsage ?? {},
 	};
 }
 

@@ -1,13 +1,24 @@
 import type { TaskDetail, TaskListQuery, TaskSummary } from "@agent-evals/types";
-import { and, asc, count, eq, inArray } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
-import { type NewTask, type Task, type TaskMetrics, type TaskStatus, taskMetrics, tasks } from "../schema.js";
+import {
+	mcpRetrievalBenchmarks,
+	type NewTask,
+	type Task,
+	type TaskMetrics,
+	type TaskStatus,
+	taskMetrics,
+	tasks,
+} from "../schema.js";
 import type { EventQueries } from "./events.js";
 import type { McpQueries } from "./mcp.js";
 import { metricsValues, ZERO_METRICS } from "./metrics.js";
-import { asArray, chunks, isEmpty, must } from "./sql.js";
+import { asArray, chunks, isEmpty, must, number } from "./sql.js";
 import { toMcpCall, toTaskSummary } from "./summaries.js";
 import type { ToolErrorQueries } from "./tool-errors.js";
+
+/** A task's MCP calls: 0 without a benchmark row (no MCP activity). */
+const mcpCallCount = number(sql`coalesce(${mcpRetrievalBenchmarks.mcpCallCount}, 0)`);
 
 /** The key columns are fixed once a task exists; everything else can change. */
 export type TaskPatch = Partial<Omit<NewTask, "id" | "runId" | "createdAt" | "language" | "exercise" | "iteration">>;
@@ -36,6 +47,8 @@ const RESET: TaskPatch = {
 	workspaceDiff: null,
 	testsTampered: false,
 	traceId: null,
+	turns: 0,
+	tries: [],
 };
 
 /** The `tasks` table: one row per (run, language, exercise, iteration), and the API's task views. */
@@ -87,6 +100,44 @@ export class TaskQueries {
 		return task;
 	}
 
+	/**
+	 * Claims a task for a worker: a compare-and-set from the state the caller saw (status,
+	 * attempt and holder) to running under `worker`. Of two workers handed the same task only one
+	 * gets the row back; the other gets undefined and leaves the task alone.
+	 */
+	async claim(seen: Pick<Task, "id" | "status" | "attempt" | "worker">, worker: string): Promise<Task | undefined> {
+		const [task] = await this.db
+			.update(tasks)
+			.set({ status: "running", worker, startedAt: new Date(), finishedAt: null })
+			.where(
+				and(
+					eq(tasks.id, seen.id),
+					eq(tasks.status, seen.status),
+					eq(tasks.attempt, seen.attempt),
+					seen.worker === null ? isNull(tasks.worker) : eq(tasks.worker, seen.worker),
+				),
+			)
+			.returning();
+		return task;
+	}
+
+	/**
+	 * Updates the task only while `worker` still holds this attempt of it: a worker presumed dead
+	 * whose attempt was taken over cannot overwrite the verdict of the attempt that replaced it.
+	 */
+	async updateOwned(
+		id: number,
+		owner: { worker: string; attempt: number },
+		patch: TaskPatch,
+	): Promise<Task | undefined> {
+		const [task] = await this.db
+			.update(tasks)
+			.set(patch)
+			.where(and(eq(tasks.id, id), eq(tasks.worker, owner.worker), eq(tasks.attempt, owner.attempt)))
+			.returning();
+		return task;
+	}
+
 	/** Tasks a resumed run still has to do: never started, or interrupted while running. */
 	unfinished(runId: number): Promise<Task[]> {
 		return this.list(runId, { status: ["pending", "running"] });
@@ -135,9 +186,10 @@ export class TaskQueries {
 		if (query.status !== undefined) where.push(inArray(tasks.status, query.status));
 		const condition = and(...where);
 		const page = this.db
-			.select({ task: tasks, metrics: taskMetrics })
+			.select({ task: tasks, metrics: taskMetrics, mcpCalls: mcpCallCount })
 			.from(tasks)
 			.leftJoin(taskMetrics, eq(tasks.taskMetricsId, taskMetrics.id))
+			.leftJoin(mcpRetrievalBenchmarks, eq(mcpRetrievalBenchmarks.taskId, tasks.id))
 			.where(condition)
 			.orderBy(asc(tasks.id))
 			.$dynamic();
@@ -145,7 +197,10 @@ export class TaskQueries {
 		if (query.offset !== undefined) page.offset(query.offset);
 		const [rows, [totalRow]] = await Promise.all([page, this.db.select({ n: count() }).from(tasks).where(condition)]);
 		const now = Date.now();
-		return { tasks: rows.map((row) => toTaskSummary(row.task, row.metrics, now)), total: totalRow?.n ?? 0 };
+		return {
+			tasks: rows.map((row) => toTaskSummary(row.task, row.metrics, row.mcpCalls, now)),
+			total: totalRow?.n ?? 0,
+		};
 	}
 
 	/** `GET /api/tasks/:id`: the summary with the transcript, tool errors, test output and diff. */
@@ -164,7 +219,7 @@ export class TaskQueries {
 				)
 			: null;
 		return {
-			...toTaskSummary(task, row.metrics, Date.now()),
+			...toTaskSummary(task, row.metrics, row.mcpCalls, Date.now()),
 			messages,
 			toolErrors: toolErrors.map((e) => ({
 				toolName: e.toolName,
@@ -179,11 +234,14 @@ export class TaskQueries {
 		};
 	}
 
-	private async withMetrics(taskId: number): Promise<{ task: Task; metrics: TaskMetrics | null } | undefined> {
+	private async withMetrics(
+		taskId: number,
+	): Promise<{ task: Task; metrics: TaskMetrics | null; mcpCalls: number } | undefined> {
 		const [row] = await this.db
-			.select({ task: tasks, metrics: taskMetrics })
+			.select({ task: tasks, metrics: taskMetrics, mcpCalls: mcpCallCount })
 			.from(tasks)
 			.leftJoin(taskMetrics, eq(tasks.taskMetricsId, taskMetrics.id))
+			.leftJoin(mcpRetrievalBenchmarks, eq(mcpRetrievalBenchmarks.taskId, tasks.id))
 			.where(eq(tasks.id, taskId));
 		return row;
 	}

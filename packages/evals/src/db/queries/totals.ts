@@ -15,6 +15,8 @@ export interface RunTotals extends TokenTotals {
 	passed: number;
 	failed: number;
 	cancelled: number;
+	/** Passed tasks that passed at their first try (all of them unless the run gives more tries). */
+	passedFirstTry: number;
 }
 
 export const ZERO_TOTALS: RunTotals = {
@@ -24,6 +26,7 @@ export const ZERO_TOTALS: RunTotals = {
 	passed: 0,
 	failed: 0,
 	cancelled: 0,
+	passedFirstTry: 0,
 	tokensIn: 0,
 	tokensOut: 0,
 	tokensContext: 0,
@@ -50,6 +53,10 @@ export function runTotalsSubquery(db: Executor, runId?: number) {
 			passed: byStatus("passed").as("agg_passed"),
 			failed: byStatus("failed").as("agg_failed"),
 			cancelled: byStatus("cancelled").as("agg_cancelled"),
+			// A task's tries list is empty before its first verdict and has one entry per try after.
+			passedFirstTry: number(
+				sql`count(*) filter (where ${tasks.status} = 'passed' and jsonb_array_length(${tasks.tries}) <= 1)`,
+			).as("agg_passed_first_try"),
 			tokensIn: sum(taskMetrics.tokensIn).as("agg_tokens_in"),
 			tokensOut: sum(taskMetrics.tokensOut).as("agg_tokens_out"),
 			tokensContext: sum(taskMetrics.tokensContext).as("agg_tokens_context"),
@@ -77,6 +84,7 @@ export function totalsColumns(agg: RunTotalsSubquery) {
 		passed: zero(agg.passed),
 		failed: zero(agg.failed),
 		cancelled: zero(agg.cancelled),
+		passedFirstTry: zero(agg.passedFirstTry),
 		tokensIn: zero(agg.tokensIn),
 		tokensOut: zero(agg.tokensOut),
 		tokensContext: zero(agg.tokensContext),

@@ -20,7 +20,8 @@ export class BuiltinAgentAdapter implements AgentAdapter {
 		return spawnAgentProcess(
 			process.execPath,
 			[agentCliPath(), "--workspace", launch.workspace, "--socket", launch.socketPath, "--storage", launch.storageDir],
-			{ cwd: launch.workspace, env: launch.env },
+			// The agent shuts down when this process is gone, even if that happens before it starts.
+			{ cwd: launch.workspace, env: { ...launch.env, EVALS_AGENT_PARENT_PID: String(process.pid) } },
 		);
 	}
 }

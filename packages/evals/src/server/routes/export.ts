@@ -19,7 +19,7 @@ export function exportRoutes(deps: ServerDeps) {
 			switch (format) {
 				case "json":
 					c.header("Content-Disposition", attachment(`run-${id}.json`));
-					return c.json(runReportJson(report));
+					return c.json(runReportJson(report, { stats: true }));
 				case "text":
 					return c.text(runReportText(report));
 				case "csv":

@@ -15,7 +15,8 @@ const REMEMBERED_IDS = 10_000;
 /**
  * `GET /api/runs/:id/stream`: stored events after `Last-Event-ID` first, then live ones (each
  * with its store id), the run's summary as `event: run` whenever it changes, streaming message
- * text from the bus (no id: it is never stored), and a keep-alive comment.
+ * text from the bus (no id: it is never stored), the observer's view as `event: observer` when
+ * the run is observed (on connect, then whenever it changes), and a keep-alive comment.
  */
 export function streamRoutes(deps: ServerDeps) {
 	const { store, hub } = deps;
@@ -79,6 +80,9 @@ export function streamRoutes(deps: ServerDeps) {
 				run: (summary) => {
 					if (!replaying) send({ event: "run", data: JSON.stringify(summary) });
 				},
+				observer: (view) => {
+					if (!replaying) send({ event: "observer", data: JSON.stringify(view) });
+				},
 			};
 			const unsubscribe = await hub.subscribe(runId, listener);
 			const keepAlive = setInterval(() => send(": keep-alive\n\n"), deps.keepAliveMs);
@@ -96,6 +100,10 @@ export function streamRoutes(deps: ServerDeps) {
 				replaying = false;
 				const summary = await store.runs.summary(runId);
 				if (summary) send({ event: "run", data: JSON.stringify(summary) });
+				// A client that connects (or reconnects) learns the observer's state at once.
+				if ((await store.observer.revision(runId)) !== null) {
+					send({ event: "observer", data: JSON.stringify(await store.observer.view(runId)) });
+				}
 				await ended;
 			} finally {
 				clearInterval(keepAlive);

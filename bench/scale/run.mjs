@@ -1,0 +1,201 @@
+/**
+ * Distributed mode against one in-process controller, the same tasks both ways:
+ *   (a) baseline: `evals run --json -c P` on PostgreSQL and Redis, the controller running every task;
+ *   (b) `evals run --distributed --json` with W `evals worker` processes of S slots (W × S = P),
+ *       the controller only enqueueing and following.
+ * Tasks are the test fixture's python/adder with the offline oracle (about a second each), N
+ * iterations. Prints tasks/s both ways and their ratio, the controllers' peak RSS, and the p95 of
+ * `GET /api/runs/:id/tasks` (all N tasks) served by `evals serve` on the finished run.
+ * A figure is only meaningful against the baseline of the same invocation: the machine is shared.
+ *
+ *   DATABASE_URL=… REDIS_URL=… npm run bench:scale -- [--tasks N] [--workers W] [--slots S] [--json]
+ *
+ * Not measured (yet): the issue's 10,000-task run (N is capped at 100 iterations of one exercise
+ * by the run config) and the run page's first paint in Chromium.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import pg from "pg";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const CLI = join(ROOT, "packages", "evals", "dist", "cli", "main.js");
+const SUITE = join(ROOT, "packages", "evals", "test", "fixtures", "runner-suite");
+
+const { values: args } = parseArgs({
+	options: {
+		tasks: { type: "string", default: "40" },
+		workers: { type: "string", default: "3" },
+		slots: { type: "string", default: "1" },
+		json: { type: "boolean", default: false },
+	},
+});
+const tasks = Number(args.tasks);
+const workers = Number(args.workers);
+const slots = Number(args.slots);
+if (!(tasks >= 1 && tasks <= 100)) throw new Error("--tasks must be 1-100 (iterations of one exercise).");
+if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
+	console.error("bench:scale needs DATABASE_URL (PostgreSQL) and REDIS_URL, e.g. from scripts/services.sh.");
+	process.exit(2);
+}
+
+const created = [];
+async function scratchDatabase() {
+	const name = `agent_evals_bench_${process.pid}_${randomBytes(3).toString("hex")}`;
+	const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+	await admin.connect();
+	await admin.query(`CREATE DATABASE ${name}`);
+	await admin.end();
+	created.push(name);
+	const url = new URL(process.env.DATABASE_URL);
+	url.pathname = `/${name}`;
+	return url.toString();
+}
+
+function start(argv, env) {
+	const child = spawn(process.execPath, [CLI, ...argv], {
+		cwd: ROOT,
+		env: { ...process.env, ...env },
+		stdio: ["ignore", "pipe", "pipe"],
+	});
+	let stdout = "";
+	let stderr = "";
+	child.stdout.setEncoding("utf8").on("data", (chunk) => {
+		stdout += chunk;
+	});
+	child.stderr.setEncoding("utf8").on("data", (chunk) => {
+		stderr += chunk;
+	});
+	return { child, out: () => stdout, err: () => stderr };
+}
+
+/** Peak resident memory of a process, sampled from /proc every 100 ms while it lives. */
+function peakRss(pid) {
+	let peak = 0;
+	const timer = setInterval(() => {
+		try {
+			const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+			if (match) peak = Math.max(peak, Number(match[1]) * 1024);
+		} catch {
+			// exited
+		}
+	}, 100);
+	return () => {
+		clearInterval(timer);
+		return peak;
+	};
+}
+
+async function timedRun(argv, env) {
+	const home = await mkdtemp(join(tmpdir(), "evals-bench-scale-"));
+	const began = performance.now();
+	const run = start(argv, { ...env, EVALS_HOME: home });
+	const rss = peakRss(run.child.pid);
+	const code = await new Promise((resolve) => run.child.once("exit", resolve));
+	const ms = performance.now() - began;
+	const peak = rss();
+	if (code !== 0) throw new Error(`evals ${argv.join(" ")} exited ${code}:\n${run.err()}`);
+	const report = JSON.parse(run.out());
+	if (report.passed !== tasks) throw new Error(`expected ${tasks} passed, got ${report.passed}`);
+	return { ms, rss: peak, runId: report.runId };
+}
+
+async function tasksP95(env, runId) {
+	const serve = start(["serve", "--port", "0"], {
+		...env,
+		EVALS_HOME: await mkdtemp(join(tmpdir(), "evals-bench-serve-")),
+	});
+	try {
+		const url = await new Promise((resolve, reject) => {
+			serve.child.stdout.on("data", () => {
+				const match = /dashboard and API at (http:\/\/127\.0\.0\.1:\d+)/.exec(serve.out());
+				if (match) resolve(match[1]);
+			});
+			serve.child.once("exit", () => reject(new Error(`evals serve exited:\n${serve.err()}`)));
+		});
+		const times = [];
+		for (let i = 0; i < 50; i++) {
+			const began = performance.now();
+			const response = await fetch(`${url}/api/runs/${runId}/tasks`);
+			await response.json();
+			times.push(performance.now() - began);
+		}
+		times.sort((a, b) => a - b);
+		return times[Math.ceil(times.length * 0.95) - 1];
+	} finally {
+		serve.child.kill("SIGTERM");
+	}
+}
+
+const common = ["run", "--json", "-s", SUITE, "-m", "oracle", "-n", String(tasks)];
+const parallel = Math.min(25, workers * slots);
+try {
+	// (a) one in-process controller at the same parallelism.
+	const baseEnv = { DATABASE_URL: await scratchDatabase() };
+	const baseline = await timedRun([...common, "-c", String(parallel)], baseEnv);
+
+	// (b) W workers on one deployment of their own.
+	const deployment = `evals-bench-${process.pid}`;
+	const env = { DATABASE_URL: await scratchDatabase(), EVALS_DEPLOYMENT: deployment };
+	const pool = [];
+	for (let i = 0; i < workers; i++) {
+		const home = await mkdtemp(join(tmpdir(), "evals-bench-worker-"));
+		const worker = start(["worker", "--name", `bench-${i}`, "-c", String(slots), "--languages", "python"], {
+			...env,
+			EVALS_HOME: home,
+		});
+		pool.push(worker);
+		await new Promise((resolve, reject) => {
+			worker.child.stderr.on("data", () => worker.err().includes("slot(s) for") && resolve());
+			worker.child.once("exit", () => reject(new Error(`worker exited:\n${worker.err()}`)));
+		});
+	}
+	let distributed;
+	try {
+		distributed = await timedRun([...common, "--distributed"], env);
+	} finally {
+		for (const worker of pool) worker.child.kill("SIGTERM");
+	}
+	const p95 = await tasksP95(env, distributed.runId);
+
+	const rate = (result) => tasks / (result.ms / 1000);
+	const figures = {
+		tasks,
+		workers,
+		slotsPerWorker: slots,
+		inProcessTasksPerSecond: Number(rate(baseline).toFixed(2)),
+		distributedTasksPerSecond: Number(rate(distributed).toFixed(2)),
+		distributedOverInProcess: Number((rate(distributed) / rate(baseline)).toFixed(2)),
+		inProcessControllerRssMb: Math.round(baseline.rss / 2 ** 20),
+		distributedControllerRssMb: Math.round(distributed.rss / 2 ** 20),
+		controllerRssRatio: Number((distributed.rss / baseline.rss).toFixed(2)),
+		tasksApiP95Ms: Number(p95.toFixed(1)),
+	};
+	if (args.json) console.log(JSON.stringify(figures, null, 2));
+	else {
+		console.log(`${tasks} oracle tasks, parallelism ${parallel} (${workers} workers × ${slots} slots)`);
+		console.log(
+			`tasks/s: in-process ${figures.inProcessTasksPerSecond}, distributed ${figures.distributedTasksPerSecond} (${figures.distributedOverInProcess}×)`,
+		);
+		console.log(
+			`controller peak RSS: in-process ${figures.inProcessControllerRssMb} MB, distributed ${figures.distributedControllerRssMb} MB (${figures.controllerRssRatio}×; goal < 400 MB)`,
+		);
+		console.log(`GET /api/runs/:id/tasks (${tasks} tasks) p95: ${figures.tasksApiP95Ms} ms (goal < 100 ms)`);
+	}
+} finally {
+	// The deployment's queues and adverts: nothing of the bench stays in the shared Redis.
+	const redis = new Redis(process.env.REDIS_URL);
+	const keys = await redis.keys(`evals-bench-${process.pid}:*`);
+	if (keys.length > 0) await redis.del(...keys);
+	redis.disconnect();
+	const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+	await admin.connect();
+	for (const name of created) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+	await admin.end();
+}
