@@ -14,6 +14,9 @@ export default defineConfig({
 	test: {
 		globalSetup: ["./vitest.global-setup.ts"],
 		include: ["packages/*/test/**/*.test.ts", "bench/**/*.test.ts", "scripts/**/*.test.ts"],
+		// Vitest's default is one worker per core less one: a single worker on these 2-core machines.
+		// Most tests wait on child processes (agents, graders, services), so three overlap the waits.
+		maxWorkers: 3,
 		testTimeout: 20_000,
 		hookTimeout: 30_000,
 		reporters: jsonReport ? ["default", ["json", { outputFile: jsonReport }]] : ["default"],
