@@ -350,7 +350,7 @@ async function readStore(home, runId) {
 		try {
 			const store = new Store(database);
 			const runId = Number(process.argv[1]);
-			process.stdout.write(JSON.stringify({ run: await store.getRun(runId), tasks: await store.listTasks(runId) }));
+			process.stdout.write(JSON.stringify({ run: await store.runs.get(runId), tasks: await store.tasks.list(runId) }));
 		} finally {
 			await database.close();
 		}`;
