@@ -77,22 +77,7 @@ export function mcpFromFlags(flags: Record<string, unknown>): unknown {
 		}
 		return undefined;
 	}
-	const path = resolve(file);
-	let text: string;
-	try {
-		text = readFileSync(path, "utf8");
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		throw new UsageError(
-			`Cannot read the MCP config ${path}: ${code === "ENOENT" ? "no such file" : (error as Error).message}.`,
-		);
-	}
-	let config: unknown;
-	try {
-		config = JSON.parse(text);
-	} catch (error) {
-		throw new UsageError(`The MCP config ${path} is not valid JSON: ${(error as Error).message}.`);
-	}
+	const config = readJsonFile(resolve(file), "MCP config");
 	return {
 		config,
 		servers: flags.mcpServer,
@@ -228,17 +213,21 @@ function checkSettings(settings: Record<string, unknown>, where: string, agent: 
 	throw new UsageError(`${where}: ${issue?.path.join(".") || "settings"}: ${issue?.message ?? "invalid"}`);
 }
 
-/** A text file the user named: a missing or empty file is their mistake, said in one line. */
-export function readTextFile(path: string, what: string): string {
-	let text: string;
+/** A file the user named: one that cannot be read is their mistake, said in one line. */
+function readUserFile(path: string, what: string): string {
 	try {
-		text = readFileSync(path, "utf8");
+		return readFileSync(path, "utf8");
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		throw new UsageError(
 			`Cannot read the ${what} ${path}: ${code === "ENOENT" ? "no such file" : (error as Error).message}.`,
 		);
 	}
+}
+
+/** A text file the user named: a missing or empty file is their mistake, said in one line. */
+export function readTextFile(path: string, what: string): string {
+	const text = readUserFile(path, what);
 	if (!text.trim()) throw new UsageError(`The ${what} ${path} is empty.`);
 	return text;
 }
@@ -268,15 +257,7 @@ export function promptsFromDir(dir: string): Record<string, string> {
 
 /** A JSON file the user named: a missing file or bad JSON is their mistake, said in one line. */
 export function readJsonFile(path: string, what: string): unknown {
-	let text: string;
-	try {
-		text = readFileSync(path, "utf8");
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		throw new UsageError(
-			`Cannot read the ${what} ${path}: ${code === "ENOENT" ? "no such file" : (error as Error).message}.`,
-		);
-	}
+	const text = readUserFile(path, what);
 	try {
 		return JSON.parse(text);
 	} catch (error) {
