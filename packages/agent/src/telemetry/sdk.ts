@@ -1,5 +1,4 @@
 import type { Attributes, Context, Tracer } from "@opentelemetry/api";
-import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
@@ -7,10 +6,10 @@ import {
 	NodeTracerProvider,
 	type ReadableSpan,
 	type Span,
-	type SpanExporter,
 	type SpanProcessor,
 } from "@opentelemetry/sdk-trace-node";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
+import { ReportingExporter, shownUrl } from "./reporting-exporter.js";
 import { TRACER_NAME } from "./spans.js";
 
 /*
@@ -71,44 +70,4 @@ class CommonAttributes implements SpanProcessor {
 	async forceFlush(): Promise<void> {}
 
 	async shutdown(): Promise<void> {}
-}
-
-/** Says once, in the log, that spans cannot be delivered; the task never notices. */
-class ReportingExporter implements SpanExporter {
-	private warned = false;
-
-	constructor(
-		private readonly inner: SpanExporter,
-		private readonly destination: string,
-		private readonly warn: (message: string) => void,
-	) {}
-
-	export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-		this.inner.export(spans, (result) => {
-			if (result.code !== ExportResultCode.SUCCESS && !this.warned) {
-				this.warned = true;
-				this.warn(`tracing: cannot send spans to ${this.destination} (${result.error?.message || "no reason given"})`);
-			}
-			done(result);
-		});
-	}
-
-	forceFlush(): Promise<void> {
-		return this.inner.forceFlush?.() ?? Promise.resolve();
-	}
-
-	shutdown(): Promise<void> {
-		return this.inner.shutdown();
-	}
-}
-
-function shownUrl(url: string): string {
-	try {
-		const parsed = new URL(url);
-		parsed.username = "";
-		parsed.password = "";
-		return parsed.toString();
-	} catch {
-		return "(an invalid URL)";
-	}
 }

@@ -1,10 +1,11 @@
+import { ReportingExporter, shownUrl } from "@agent-evals/agent/reporting-exporter";
 import type { Tracer } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import type { TraceExport } from "./config.js";
-import { LineSpanExporter, ReportingExporter, shownUrl } from "./exporters.js";
+import { LineSpanExporter } from "./exporters.js";
 
 /*
  * The OpenTelemetry SDK for the runner, loaded only when a run is traced. The provider is not
