@@ -12,6 +12,7 @@ import { TaskStorage } from "../task/storage.js";
 import type { Task, TaskOptions } from "../task/task.js";
 import { AgentTelemetry } from "../telemetry/agent-telemetry.js";
 import type { ToolDefinition } from "../tools/types.js";
+import { MODES } from "./modes.js";
 import { loadTaskRuntime, type TaskRuntime } from "./task-runtime.js";
 
 function describe(error: unknown): string {
@@ -31,8 +32,6 @@ export interface AgentHostOptions {
 	/** MCP hub tuning (tests): backoff, heartbeat, debounce. */
 	mcp?: McpRuntimeOptions["hub"];
 }
-
-export const MODES = [{ slug: "code", name: "Code" }];
 
 /** How long a replaced or cancelled task gets to write its last state before we move on. */
 const TASK_SETTLE_MS = 5_000;

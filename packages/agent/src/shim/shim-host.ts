@@ -5,6 +5,7 @@ import type { Settings, TaskCommand, TaskEvent } from "@agent-evals/types";
 import { modelCatalog } from "@agent-evals/types/models";
 import { agentRuntimeDir, readInstalled } from "../agents-cache/cache.js";
 import { loadSettings } from "../config/settings.js";
+import { MODES } from "../host/modes.js";
 import type { Logger } from "../log.js";
 import type { CliAgentSpec } from "./spec.js";
 import { ShimTask, type ShimTaskOptions } from "./task.js";
@@ -90,7 +91,7 @@ export class ShimHost extends EventEmitter<{ close: [reason: string] }> {
 			case "SendMessage":
 				return this.sendMessage(command.data.text ?? "");
 			case "GetModes":
-				this.server.sendEvent(clientId, { eventName: "modesResponse", payload: [[{ slug: "code", name: "Code" }]] });
+				this.server.sendEvent(clientId, { eventName: "modesResponse", payload: [MODES] });
 				return;
 			case "GetModels":
 				this.server.sendEvent(clientId, { eventName: "modelsResponse", payload: [modelCatalog()] });
