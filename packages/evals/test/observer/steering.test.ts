@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type MockLlmServer, type MockTurn, startMockLlmServer } from "@agent-evals/agent/testing";
+import { type MockLlmServer, type MockScriptItem, type MockTurn, startMockLlmServer } from "@agent-evals/agent/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
 import { Store } from "../../src/db/store.js";
@@ -66,7 +66,17 @@ describe("auto steering", { timeout: 180_000 }, () => {
 
 	it("lowers the concurrency during a rate-limit storm", async () => {
 		const limited: MockTurn = { error: { status: 429, message: "Rate limit reached", retryAfterSeconds: 0.2 } };
-		llm.setScript([...Array.from({ length: 5 }, () => limited), solve, solve, solve]);
+		// Every task is refused twice, then served: a storm of six retries from three tasks, and
+		// no task near its retry limit, however the tasks' requests interleave (a shared queue of
+		// refusals let the first task to start take four in a row and fail).
+		const refusals = new Map<string, number>();
+		const limitedTwiceEach: MockScriptItem = (request) => {
+			const workspace = /Workspace: ([^\s\\"]+)/.exec(JSON.stringify(request.body))?.[1] ?? "";
+			const count = refusals.get(workspace) ?? 0;
+			refusals.set(workspace, count + 1);
+			return count < 2 ? limited : solve;
+		};
+		llm.setScript(Array.from({ length: 9 }, () => limitedTwiceEach));
 		const run = await observedRun(
 			{
 				...mock(),
@@ -82,6 +92,7 @@ describe("auto steering", { timeout: 180_000 }, () => {
 			},
 		);
 		expect(run.tasks.map((task) => task.status)).toEqual(["passed", "passed", "passed"]);
+		expect([...refusals.values()]).toEqual([3, 3, 3]);
 		expect(run.view.recommendations).toEqual([
 			expect.objectContaining({
 				type: "adjust_concurrency",
