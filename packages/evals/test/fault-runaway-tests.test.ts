@@ -47,7 +47,7 @@ const bwrapReason = await new BwrapSandbox().unavailableReason();
 describe("R6: tests that hang, fork-bomb and flood", () => {
 	// The fork bomb is only safe inside the sandbox's process limit: without bwrap it is not run.
 	it.skipIf(bwrapReason !== undefined)(
-		"each is stopped at its limit, leaves no process behind, and the run goes on",
+		`each is stopped at its limit, leaves no process behind, and the run goes on${bwrapReason ? ` — skipped: bwrap cannot run here (${bwrapReason})` : ""}`,
 		{ timeout: 180_000 },
 		async () => {
 			const suite = tempDir("evals-r6-suite");
