@@ -153,6 +153,22 @@ describe.each(sandboxNames())("sandbox contract: %s", (name) => {
 		expect(await readFile(path.join(build, "out.txt"), "utf8")).toBe("out\n");
 	});
 
+	// Exercism's C++ bank-account starts a thousand threads at once: the default limits must admit
+	// their processes count and the 8 GiB of stacks they reserve.
+	it("lets a test start a thousand threads at once", { timeout: 30_000 }, async () => {
+		const cwd = await tempDir();
+		const script = [
+			"import threading, time",
+			"threads = [threading.Thread(target=time.sleep, args=(0.5,)) for _ in range(1000)]",
+			"for thread in threads: thread.start()",
+			"for thread in threads: thread.join()",
+			"print('joined', len(threads))",
+		].join("\n");
+		const result = await sandbox.exec(`python3 -c "${script}"`, { cwd, timeoutMs: 20_000 });
+		expect(result.output).toContain("joined 1000");
+		expect(result.exitCode).toBe(0);
+	});
+
 	it("throws SandboxUnavailableError when the working directory does not exist", async () => {
 		const cwd = path.join(await tempDir(), "missing");
 		await expect(sandbox.exec("true", { cwd, timeoutMs: 10_000 })).rejects.toBeInstanceOf(SandboxUnavailableError);

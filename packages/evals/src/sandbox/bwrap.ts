@@ -22,8 +22,14 @@ const MiB = 1024 ** 2;
  */
 export const DEFAULT_BWRAP_LIMITS: SandboxLimits = {
 	cpuSeconds: 900,
-	memoryBytes: 4 * GiB,
-	processes: 1024,
+	/*
+	 * RLIMIT_DATA counts reserved writable memory, not what is used: a test starting a thousand
+	 * threads reserves 8 GiB of stacks it barely touches. Half the machine, within 4–16 GiB,
+	 * admits that and still stops an allocation that runs away.
+	 */
+	memoryBytes: Math.min(16 * GiB, Math.max(4 * GiB, Math.floor(os.totalmem() / 2))),
+	// Threads count: a test may start a thousand at once (Exercism's C++ bank-account does).
+	processes: 4096,
 	fileSizeBytes: 1 * GiB,
 	openFiles: 8192,
 	tmpfsBytes: 512 * MiB,
