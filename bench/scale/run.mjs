@@ -13,20 +13,21 @@
  * Not measured (yet): the issue's 10,000-task run (N is capped at 100 iterations of one exercise
  * by the run config) and the run page's first paint in Chromium.
  */
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
-import pg from "pg";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const CLI = join(ROOT, "packages", "evals", "dist", "cli", "main.js");
-const SUITE = join(ROOT, "packages", "evals", "test", "fixtures", "runner-suite");
+import {
+	dropScratchDatabases,
+	peakRss,
+	percentile,
+	RUNNER_SUITE,
+	requireServices,
+	scratchDatabase,
+	startCli,
+	startServe,
+} from "../lib/services.mjs";
 
 const { values: args } = parseArgs({
 	options: {
@@ -40,62 +41,12 @@ const tasks = Number(args.tasks);
 const workers = Number(args.workers);
 const slots = Number(args.slots);
 if (!(tasks >= 1 && tasks <= 100)) throw new Error("--tasks must be 1-100 (iterations of one exercise).");
-if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
-	console.error("bench:scale needs DATABASE_URL (PostgreSQL) and REDIS_URL, e.g. from scripts/services.sh.");
-	process.exit(2);
-}
-
-const created = [];
-async function scratchDatabase() {
-	const name = `agent_evals_bench_${process.pid}_${randomBytes(3).toString("hex")}`;
-	const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-	await admin.connect();
-	await admin.query(`CREATE DATABASE ${name}`);
-	await admin.end();
-	created.push(name);
-	const url = new URL(process.env.DATABASE_URL);
-	url.pathname = `/${name}`;
-	return url.toString();
-}
-
-function start(argv, env) {
-	const child = spawn(process.execPath, [CLI, ...argv], {
-		cwd: ROOT,
-		env: { ...process.env, ...env },
-		stdio: ["ignore", "pipe", "pipe"],
-	});
-	let stdout = "";
-	let stderr = "";
-	child.stdout.setEncoding("utf8").on("data", (chunk) => {
-		stdout += chunk;
-	});
-	child.stderr.setEncoding("utf8").on("data", (chunk) => {
-		stderr += chunk;
-	});
-	return { child, out: () => stdout, err: () => stderr };
-}
-
-/** Peak resident memory of a process, sampled from /proc every 100 ms while it lives. */
-function peakRss(pid) {
-	let peak = 0;
-	const timer = setInterval(() => {
-		try {
-			const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-			if (match) peak = Math.max(peak, Number(match[1]) * 1024);
-		} catch {
-			// exited
-		}
-	}, 100);
-	return () => {
-		clearInterval(timer);
-		return peak;
-	};
-}
+requireServices("bench:scale");
 
 async function timedRun(argv, env) {
 	const home = await mkdtemp(join(tmpdir(), "evals-bench-scale-"));
 	const began = performance.now();
-	const run = start(argv, { ...env, EVALS_HOME: home });
+	const run = startCli(argv, { ...env, EVALS_HOME: home });
 	const rss = peakRss(run.child.pid);
 	const code = await new Promise((resolve) => run.child.once("exit", resolve));
 	const ms = performance.now() - began;
@@ -107,33 +58,22 @@ async function timedRun(argv, env) {
 }
 
 async function tasksP95(env, runId) {
-	const serve = start(["serve", "--port", "0"], {
-		...env,
-		EVALS_HOME: await mkdtemp(join(tmpdir(), "evals-bench-serve-")),
-	});
+	const serve = await startServe(env);
 	try {
-		const url = await new Promise((resolve, reject) => {
-			serve.child.stdout.on("data", () => {
-				const match = /dashboard and API at (http:\/\/127\.0\.0\.1:\d+)/.exec(serve.out());
-				if (match) resolve(match[1]);
-			});
-			serve.child.once("exit", () => reject(new Error(`evals serve exited:\n${serve.err()}`)));
-		});
 		const times = [];
 		for (let i = 0; i < 50; i++) {
 			const began = performance.now();
-			const response = await fetch(`${url}/api/runs/${runId}/tasks`);
+			const response = await fetch(`${serve.url}/api/runs/${runId}/tasks`);
 			await response.json();
 			times.push(performance.now() - began);
 		}
-		times.sort((a, b) => a - b);
-		return times[Math.ceil(times.length * 0.95) - 1];
+		return percentile(times, 0.95);
 	} finally {
-		serve.child.kill("SIGTERM");
+		serve.stop();
 	}
 }
 
-const common = ["run", "--json", "-s", SUITE, "-m", "oracle", "-n", String(tasks)];
+const common = ["run", "--json", "-s", RUNNER_SUITE, "-m", "oracle", "-n", String(tasks)];
 const parallel = Math.min(25, workers * slots);
 try {
 	// (a) one in-process controller at the same parallelism.
@@ -146,7 +86,7 @@ try {
 	const pool = [];
 	for (let i = 0; i < workers; i++) {
 		const home = await mkdtemp(join(tmpdir(), "evals-bench-worker-"));
-		const worker = start(["worker", "--name", `bench-${i}`, "-c", String(slots), "--languages", "python"], {
+		const worker = startCli(["worker", "--name", `bench-${i}`, "-c", String(slots), "--languages", "python"], {
 			...env,
 			EVALS_HOME: home,
 		});
@@ -194,8 +134,5 @@ try {
 	const keys = await redis.keys(`evals-bench-${process.pid}:*`);
 	if (keys.length > 0) await redis.del(...keys);
 	redis.disconnect();
-	const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-	await admin.connect();
-	for (const name of created) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-	await admin.end();
+	await dropScratchDatabases();
 }
