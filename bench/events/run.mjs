@@ -176,6 +176,7 @@ try {
 	const recorders = tasks.map((task) => new EventRecorder(store, bus, run.id, task.id, notes));
 	const pipeline = await driveAgents((index, event) => recorders[index].record(event));
 	await Promise.all(recorders.map((recorder) => recorder.flush()));
+	const storedMs = performance.now() - pipeline.began;
 	// Every client has everything, or nothing more arrives for 10 s.
 	let lastProgress = performance.now();
 	let lastTotal = -1;
@@ -205,6 +206,8 @@ try {
 		endToEndEventsPerSecond: Math.round(rate(endToEndMs)),
 		endToEndOverIpcOnly: Number((rate(endToEndMs) / rate(baseline.ms)).toFixed(3)),
 		runnerIngestEventsPerSecond: Math.round(rate(pipeline.ms)),
+		allStoredAfterMs: Math.round(storedMs),
+		allDeliveredAfterMs: Math.round(endToEndMs),
 		lostEventsMaxPerClient: Math.max(...lost),
 		clientsMissingEvents: lost.filter((count) => count > 0).length,
 		outOfOrderIds: streams.reduce((sum, stream) => sum + stream.state.outOfOrder, 0),
@@ -216,7 +219,9 @@ try {
 		console.log(
 			`events/s: IPC only ${figures.ipcOnlyEventsPerSecond}, end to end ${figures.endToEndEventsPerSecond} (${figures.endToEndOverIpcOnly}× the IPC rate; goal ≥ 20000/s)`,
 		);
-		console.log(`runner ingest (IPC → recorder): ${figures.runnerIngestEventsPerSecond}/s`);
+		console.log(
+			`runner ingest (IPC → recorder): ${figures.runnerIngestEventsPerSecond}/s; all stored after ${figures.allStoredAfterMs} ms, all delivered to every client after ${figures.allDeliveredAfterMs} ms`,
+		);
 		console.log(
 			`lost: at most ${figures.lostEventsMaxPerClient} per client, ${figures.clientsMissingEvents} of ${clients} clients short (goal 0); ids out of order: ${figures.outOfOrderIds}`,
 		);

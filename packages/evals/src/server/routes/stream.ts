@@ -1,9 +1,10 @@
 import { streamQuerySchema } from "@agent-evals/types";
 import { Hono } from "hono";
-import { type SSEMessage, streamSSE } from "hono/streaming";
+import { streamSSE } from "hono/streaming";
 import type { TaskEventRow } from "../../db/schema.js";
 import type { ServerDeps } from "../deps.js";
 import { badRequest, notFound } from "../errors.js";
+import { type SseMessage, sseFrame, storedEventFrame } from "../sse-frame.js";
 import type { RunListener } from "../stream-hub.js";
 import { idParamSchema, valid } from "../validation.js";
 
@@ -27,7 +28,6 @@ export function streamRoutes(deps: ServerDeps) {
 		c.header("X-Accel-Buffering", "no");
 
 		return streamSSE(c, async (stream) => {
-			let chain = Promise.resolve();
 			let gone = false;
 			let end = () => {};
 			const ended = new Promise<void>((resolve) => {
@@ -38,21 +38,33 @@ export function streamRoutes(deps: ServerDeps) {
 			const onClosing = () => end();
 			deps.closing.addEventListener("abort", onClosing, { once: true });
 			if (deps.closing.aborted) end();
-			const send = (message: SSEMessage | string) => {
+			/*
+			 * Messages are framed as they come and written in batches: one write per turn of the
+			 * event loop however many events arrived, instead of a promise per message per client
+			 * (fifty clients of a busy run made that the server's bottleneck and its memory).
+			 */
+			let queued: string[] = [];
+			let writing = false;
+			const flush = async () => {
+				writing = true;
+				try {
+					while (queued.length > 0 && !gone) {
+						const text = queued.join("");
+						queued = [];
+						await stream.write(text);
+					}
+				} catch {
+					// The client went away mid-write.
+					gone = true;
+					end();
+				} finally {
+					writing = false;
+				}
+			};
+			const send = (message: SseMessage | string) => {
 				if (gone) return;
-				chain = chain
-					.then(async () => {
-						if (typeof message === "string") await stream.write(message);
-						else await stream.writeSSE(message);
-					})
-					.then(
-						() => undefined,
-						() => {
-							// The client went away mid-write.
-							gone = true;
-							end();
-						},
-					);
+				queued.push(typeof message === "string" ? message : sseFrame(message));
+				if (!writing) void flush();
 			};
 
 			const sent = new Set<number>();
@@ -66,7 +78,7 @@ export function streamRoutes(deps: ServerDeps) {
 						sent.delete(id);
 					}
 				}
-				send({ id: String(row.id), event: row.eventName, data: JSON.stringify(row.event) });
+				send(storedEventFrame(row));
 			};
 
 			// Live events that arrive while the replay is read wait for it, so ids go out in order.
