@@ -5,11 +5,12 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
 import pg from "pg";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -108,3 +109,52 @@ export function percentile(values, p) {
 }
 
 export const mb = (bytes) => Math.round(bytes / 2 ** 20);
+
+/** `evals worker` processes on a deployment; resolves once each says it has its slots. */
+export async function startWorkers(count, slots, env, languages = "python") {
+	const pool = [];
+	for (let i = 0; i < count; i++) {
+		const home = await mkdtemp(join(tmpdir(), "evals-bench-worker-"));
+		const worker = startCli(["worker", "--name", `bench-${i}`, "-c", String(slots), "--languages", languages], {
+			...env,
+			EVALS_HOME: home,
+		});
+		pool.push(worker);
+		await new Promise((resolve, reject) => {
+			worker.child.stderr.on("data", () => worker.err().includes("slot(s) for") && resolve());
+			worker.child.once("exit", () => reject(new Error(`worker exited:\n${worker.err()}`)));
+		});
+	}
+	const stop = () => {
+		for (const worker of pool) worker.child.kill("SIGTERM");
+	};
+	return { pool, stop };
+}
+
+/** Removes a deployment's queues and adverts, so nothing of a bench stays in the shared Redis. */
+export async function clearDeployment(deployment) {
+	const redis = new Redis(process.env.REDIS_URL);
+	const keys = await redis.keys(`${deployment}:*`);
+	if (keys.length > 0) await redis.del(...keys);
+	redis.disconnect();
+}
+
+/** Resident memory of a process and all its descendants, from /proc, in bytes. */
+export function treeRss(pid) {
+	let total = 0;
+	const stack = [pid];
+	while (stack.length > 0) {
+		const current = stack.pop();
+		try {
+			const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${current}/status`, "utf8"));
+			if (match) total += Number(match[1]) * 1024;
+			for (const thread of readdirSync(`/proc/${current}/task`)) {
+				const children = readFileSync(`/proc/${current}/task/${thread}/children`, "utf8");
+				for (const child of children.split(" ").filter(Boolean)) stack.push(Number(child));
+			}
+		} catch {
+			// exited meanwhile
+		}
+	}
+	return total;
+}

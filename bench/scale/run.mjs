@@ -17,8 +17,8 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
 import {
+	clearDeployment,
 	dropScratchDatabases,
 	peakRss,
 	percentile,
@@ -27,6 +27,7 @@ import {
 	scratchDatabase,
 	startCli,
 	startServe,
+	startWorkers,
 } from "../lib/services.mjs";
 
 const { values: args } = parseArgs({
@@ -83,24 +84,12 @@ try {
 	// (b) W workers on one deployment of their own.
 	const deployment = `evals-bench-${process.pid}`;
 	const env = { DATABASE_URL: await scratchDatabase(), EVALS_DEPLOYMENT: deployment };
-	const pool = [];
-	for (let i = 0; i < workers; i++) {
-		const home = await mkdtemp(join(tmpdir(), "evals-bench-worker-"));
-		const worker = startCli(["worker", "--name", `bench-${i}`, "-c", String(slots), "--languages", "python"], {
-			...env,
-			EVALS_HOME: home,
-		});
-		pool.push(worker);
-		await new Promise((resolve, reject) => {
-			worker.child.stderr.on("data", () => worker.err().includes("slot(s) for") && resolve());
-			worker.child.once("exit", () => reject(new Error(`worker exited:\n${worker.err()}`)));
-		});
-	}
+	const workerPool = await startWorkers(workers, slots, env);
 	let distributed;
 	try {
 		distributed = await timedRun([...common, "--distributed"], env);
 	} finally {
-		for (const worker of pool) worker.child.kill("SIGTERM");
+		workerPool.stop();
 	}
 	const p95 = await tasksP95(env, distributed.runId);
 
@@ -129,10 +118,6 @@ try {
 		console.log(`GET /api/runs/:id/tasks (${tasks} tasks) p95: ${figures.tasksApiP95Ms} ms (goal < 100 ms)`);
 	}
 } finally {
-	// The deployment's queues and adverts: nothing of the bench stays in the shared Redis.
-	const redis = new Redis(process.env.REDIS_URL);
-	const keys = await redis.keys(`evals-bench-${process.pid}:*`);
-	if (keys.length > 0) await redis.del(...keys);
-	redis.disconnect();
+	await clearDeployment(`evals-bench-${process.pid}`);
 	await dropScratchDatabases();
 }
