@@ -162,6 +162,34 @@ async function startServe(env: Record<string, string | undefined>): Promise<stri
 	});
 }
 
+interface SseIds {
+	/** The ids of the stored events received, in arrival order. */
+	ids: number[];
+	close(): void;
+}
+
+/** An SSE client of a run's stream that keeps the ids it receives (from `Last-Event-ID` on). */
+function sseIds(url: string, lastEventId?: number): SseIds {
+	const controller = new AbortController();
+	const ids: number[] = [];
+	void (async () => {
+		const headers: Record<string, string> = { accept: "text/event-stream" };
+		if (lastEventId !== undefined) headers["last-event-id"] = String(lastEventId);
+		const response = await fetch(url, { headers, signal: controller.signal });
+		const decoder = new TextDecoder();
+		let pending = "";
+		for await (const chunk of response.body ?? []) {
+			pending += decoder.decode(chunk as Uint8Array, { stream: true });
+			const lines = pending.split("\n");
+			pending = lines.pop() ?? "";
+			for (const line of lines) if (line.startsWith("id: ")) ids.push(Number(line.slice(4)));
+		}
+	})().catch(() => {
+		// Closed by the test.
+	});
+	return { ids, close: () => controller.abort() };
+}
+
 /** The SPA `evals serve` hands out; Vite alone, as the dashboard's own end-to-end test builds it. */
 function buildSpa(): void {
 	const webRoot = join(REPO_ROOT, "packages", "web");
@@ -459,11 +487,18 @@ describe.skipIf(!databaseUrl || !redisUrl)(
 			);
 			const exited = new Promise<number | null>((resolve) => run.once("exit", resolve));
 			const db = await d.open();
+			const streams: SseIds[] = [];
 			try {
 				await until("a running task", async () =>
 					(await db.store.tasks.list(1)).find((task) => task.status === "running"),
 				);
+				// A dashboard watching throughout, on the same services.
+				const url = await startServe(env);
+				const live = sseIds(`${url}/api/runs/1/stream`);
+				streams.push(live);
+				await until("the stream's first event", async () => (live.ids.length > 0 ? true : undefined));
 				redis.kill("SIGKILL");
+				const seenBeforeOutage = live.ids.at(-1) ?? 0;
 				await new Promise((resolve) => setTimeout(resolve, 30_000));
 				redis = await startRedis(port);
 				expect(await exited).toBe(0);
@@ -475,7 +510,20 @@ describe.skipIf(!databaseUrl || !redisUrl)(
 						0,
 					);
 				}
+				// SSE clients catch up from the store: the one connected throughout has every stored
+				// event once, in order; one reconnecting with the last id it saw before the outage
+				// gets exactly the rest.
+				const stored = events.map((row) => row.id);
+				await until("the live stream to catch up", async () => (live.ids.length >= stored.length ? true : undefined));
+				expect(live.ids).toEqual(stored);
+				const reconnected = sseIds(`${url}/api/runs/1/stream`, seenBeforeOutage);
+				streams.push(reconnected);
+				const rest = stored.filter((id) => id > seenBeforeOutage);
+				expect(rest.length).toBeGreaterThan(0);
+				await until("the reconnected stream", async () => (reconnected.ids.length >= rest.length ? true : undefined));
+				expect(reconnected.ids).toEqual(rest);
 			} finally {
+				for (const stream of streams) stream.close();
 				await db.close();
 			}
 		}, 240_000);
