@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { cp, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -157,4 +157,14 @@ export function treeRss(pid) {
 		}
 	}
 	return total;
+}
+
+/** The runner fixture's exercise under `copies` names (adder-1…): a run repeats one exercise at most 100 times. */
+export async function adderSuite(copies) {
+	const root = await mkdtemp(join(tmpdir(), "bench-suite-"));
+	await cp(join(RUNNER_SUITE, "prompts"), join(root, "prompts"), { recursive: true });
+	for (let i = 1; i <= copies; i++) {
+		await cp(join(RUNNER_SUITE, "python", "adder"), join(root, "python", `adder-${i}`), { recursive: true });
+	}
+	return root;
 }

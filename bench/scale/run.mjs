@@ -8,10 +8,10 @@
  * `GET /api/runs/:id/tasks` (all N tasks) served by `evals serve` on the finished run.
  * A figure is only meaningful against the baseline of the same invocation: the machine is shared.
  *
- *   DATABASE_URL=… REDIS_URL=… npm run bench:scale -- [--tasks N] [--workers W] [--slots S] [--json]
+ *   (c) a large run (--large, default 10,000 tasks; 0 skips it): see large-run.mjs — the
+ *       controller's RSS holding it, the tasks API and the run page's first paint in Chromium.
  *
- * Not measured (yet): the issue's 10,000-task run (N is capped at 100 iterations of one exercise
- * by the run config) and the run page's first paint in Chromium.
+ *   DATABASE_URL=… REDIS_URL=… npm run bench:scale -- [--tasks N] [--workers W] [--slots S] [--large N] [--json]
  */
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -29,18 +29,25 @@ import {
 	startServe,
 	startWorkers,
 } from "../lib/services.mjs";
+import { measureLargeRun } from "./large-run.mjs";
 
 const { values: args } = parseArgs({
 	options: {
 		tasks: { type: "string", default: "40" },
 		workers: { type: "string", default: "3" },
 		slots: { type: "string", default: "1" },
+		large: { type: "string", default: "10000" },
 		json: { type: "boolean", default: false },
 	},
 });
 const tasks = Number(args.tasks);
 const workers = Number(args.workers);
 const slots = Number(args.slots);
+const large = Number(args.large);
+if (!(Number.isInteger(large) && large >= 0 && large <= 100_000)) {
+	console.error("--large must be a whole number from 0 (skip) to 100000.");
+	process.exit(2);
+}
 if (!(tasks >= 1 && tasks <= 100)) throw new Error("--tasks must be 1-100 (iterations of one exercise).");
 requireServices("bench:scale");
 
@@ -93,6 +100,9 @@ try {
 	}
 	const p95 = await tasksP95(env, distributed.runId);
 
+	// (c) The large run: planning, the controller's memory and the dashboard at N tasks.
+	const largeRun = large > 0 ? await measureLargeRun(large) : undefined;
+
 	const rate = (result) => tasks / (result.ms / 1000);
 	const figures = {
 		tasks,
@@ -105,6 +115,7 @@ try {
 		distributedControllerRssMb: Math.round(distributed.rss / 2 ** 20),
 		controllerRssRatio: Number((distributed.rss / baseline.rss).toFixed(2)),
 		tasksApiP95Ms: Number(p95.toFixed(1)),
+		...(largeRun ? { largeRun } : {}),
 	};
 	if (args.json) console.log(JSON.stringify(figures, null, 2));
 	else {
@@ -116,6 +127,14 @@ try {
 			`controller peak RSS: in-process ${figures.inProcessControllerRssMb} MB, distributed ${figures.distributedControllerRssMb} MB (${figures.controllerRssRatio}×; goal < 400 MB)`,
 		);
 		console.log(`GET /api/runs/:id/tasks (${tasks} tasks) p95: ${figures.tasksApiP95Ms} ms (goal < 100 ms)`);
+		if (largeRun) {
+			console.log(
+				`large run, ${largeRun.tasks} tasks: planned and enqueued in ${largeRun.planAndEnqueueSeconds} s; controller peak RSS ${largeRun.controllerPeakRssMb} MB (goal < 400 MB)`,
+			);
+			console.log(
+				`  GET /api/runs/:id/tasks p50 ${largeRun.tasksApiP50Ms} ms, p95 ${largeRun.tasksApiP95Ms} ms (goal < 100 ms); run page first contentful paint ${largeRun.runPageFirstContentfulPaintMs} ms, first task row ${largeRun.runPageFirstTaskRowMs} ms (goal < 1 s)`,
+			);
+		}
 	}
 } finally {
 	await clearDeployment(`evals-bench-${process.pid}`);

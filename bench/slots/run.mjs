@@ -12,16 +12,16 @@
  *
  * Goal (issue 13, P6): ≥ 90 % of the ideal at 100 slots, < 80 MB per busy slot.
  */
-import { cp, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startMockLlmServer } from "@agent-evals/agent/testing";
 import {
+	adderSuite,
 	clearDeployment,
 	dropScratchDatabases,
 	mb,
-	RUNNER_SUITE,
 	requireServices,
 	scratchDatabase,
 	startCli,
@@ -72,20 +72,10 @@ function turnFor(request, served) {
 	};
 }
 
-/** The runner fixture's exercise under `copies` names: a run repeats one exercise at most 100 times. */
-async function suiteOf(copies) {
-	const root = await mkdtemp(join(tmpdir(), "bench-slots-suite-"));
-	await cp(join(RUNNER_SUITE, "prompts"), join(root, "prompts"), { recursive: true });
-	for (let i = 1; i <= copies; i++) {
-		await cp(join(RUNNER_SUITE, "python", "adder"), join(root, "python", `adder-${i}`), { recursive: true });
-	}
-	return root;
-}
-
 async function level(slots) {
 	const tasks = 2 * slots;
 	const copies = Math.ceil(tasks / 100);
-	const suite = await suiteOf(copies);
+	const suite = await adderSuite(copies);
 	const served = { delayMs: 0 };
 	const mock = await startMockLlmServer({ side: (request) => turnFor(request, served) });
 	const deployment = `evals-bench-slots-${process.pid}-${slots}`;
