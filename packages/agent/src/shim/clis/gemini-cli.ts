@@ -6,18 +6,23 @@ import { commandOf, commonToolName, jsonLine, num, QUIET_ENV, record, str } from
 /*
  * Gemini CLI (`gemini -p … -o stream-json`): `init` (session id), `message` (the assistant's
  * text in deltas), `tool_use` / `tool_result` (status success or error), `error`, and a final
- * `result` whose `stats` hold the run's tokens (input including cached). No cost. It speaks only
- * Google's Gemini API; GOOGLE_GEMINI_BASE_URL moves it to another endpoint.
+ * `result` whose `stats` hold the run's tokens (input including cached): totals, none per call,
+ * and none at all for a run that was stopped. No cost. It speaks only Google's Gemini API;
+ * GOOGLE_GEMINI_BASE_URL moves it to another endpoint.
  */
 
 const GEMINI_DEFAULT_URL = "https://generativelanguage.googleapis.com";
 
-/** Its settings (under GEMINI_CLI_HOME/.gemini): the API key as the auth method, nothing sent home. */
+/**
+ * Its settings (under GEMINI_CLI_HOME/.gemini): the API key as the auth method, nothing sent
+ * home, no update check. The update switches under their current names: the old
+ * disableAutoUpdate / disableUpdateNag are migrated by the CLI, which rewrites the file each run.
+ */
 const SETTINGS = {
 	security: { auth: { selectedType: "gemini-api-key" } },
 	privacy: { usageStatisticsEnabled: false },
 	telemetry: { enabled: false },
-	general: { disableAutoUpdate: true, disableUpdateNag: true },
+	general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
 };
 
 function launch(request: LaunchRequest): CliLaunch {
@@ -41,7 +46,19 @@ function launch(request: LaunchRequest): CliLaunch {
 	};
 }
 
+/**
+ * Output tokens as Google bills them. `output_tokens` is the sum of candidatesTokenCount, which
+ * leaves out thinking (thoughtsTokenCount, billed as output); the stream has no thoughts count,
+ * but `total_tokens` (the sum of totalTokenCount) holds it, so the rest of the total is output.
+ */
+function outputOf(stats: Record<string, unknown>): number {
+	return Math.max(num(stats.output_tokens), num(stats.total_tokens) - num(stats.input_tokens));
+}
+
 function parser(): StreamParser {
+	// An invalid model stream (empty, blocked, cut at max tokens) is told in an `error` line and
+	// then ends in a `result` with status error but no message of its own.
+	let lastError: string | undefined;
 	return {
 		line(text) {
 			const line = jsonLine(text);
@@ -68,8 +85,12 @@ function parser(): StreamParser {
 					const output = (failed ? str(error.message) : undefined) ?? str(line.output) ?? "";
 					return [{ type: "tool_result", id: str(line.tool_id) ?? "tool", output, failed }];
 				}
-				case "error":
-					return [{ type: "error", message: str(line.message) ?? str(record(line.error).message) ?? "error" }];
+				case "error": {
+					const message = str(line.message) ?? str(record(line.error).message) ?? "error";
+					// Warnings (a retried call, a hook's note) do not explain a failure.
+					if (line.severity !== "warning") lastError = message;
+					return [{ type: "error", message }];
+				}
 				case "result": {
 					const events: CliEvent[] = [];
 					const stats = record(line.stats);
@@ -79,7 +100,7 @@ function parser(): StreamParser {
 							mode: "total",
 							usage: {
 								inputTokens: num(stats.input_tokens),
-								outputTokens: num(stats.output_tokens),
+								outputTokens: outputOf(stats),
 								cacheReadTokens: num(stats.cached),
 								cacheWriteTokens: 0,
 							},
@@ -87,7 +108,11 @@ function parser(): StreamParser {
 					}
 					const ok = line.status === "success";
 					const error = str(record(line.error).message);
-					events.push({ type: "result", ok, error: ok ? undefined : (error ?? `status ${String(line.status)}`) });
+					events.push({
+						type: "result",
+						ok,
+						error: ok ? undefined : (error ?? lastError ?? `status ${String(line.status)}`),
+					});
 					return events;
 				}
 				default:
