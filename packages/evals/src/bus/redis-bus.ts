@@ -2,6 +2,7 @@ import { type TaskEvent, taskEventSchema, type WorkerInfo, workerInfoSchema } fr
 import { Redis } from "ioredis";
 import { type Bus, type BusHandler, runChannel } from "./bus.js";
 import { type Coordination, heartbeatKey, runnersKey } from "./coordination.js";
+import { DEFAULT_DEPLOYMENT } from "./deployment.js";
 
 /** Redis pub/sub on `evals:<runId>`: events reach watchers in other processes and hosts. */
 export class RedisBus implements Bus {
@@ -148,9 +149,6 @@ class RedisCoordination implements Coordination {
 		return this.redis.smembers(runnersKey(runId));
 	}
 }
-
-/** The key space of a deployment's queues and workers when EVALS_DEPLOYMENT is not set. */
-export const DEFAULT_DEPLOYMENT = "evals";
 
 function connection(url: string): Redis {
 	// Fail fast instead of queueing commands forever while Redis is away.

@@ -1,16 +1,32 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { DatabaseOpenError } from "../db/client.js";
-import { registerAgents } from "./commands/agents.js";
-import { registerCompare } from "./commands/compare.js";
-import { registerExercises } from "./commands/exercises.js";
-import { registerFlaky } from "./commands/flaky.js";
-import { registerManage } from "./commands/manage.js";
-import { registerObserve } from "./commands/observe.js";
-import { registerRun } from "./commands/run.js";
-import { registerServe } from "./commands/serve.js";
-import { registerWorker } from "./commands/worker.js";
+import { DatabaseOpenError } from "../db/open-error.js";
 import { EXIT_USAGE, UsageError } from "./errors.js";
+
+type Register = (program: Command) => void;
+
+/*
+ * Only the module of the command the command line names is loaded: `evals run` does not pay for
+ * the server, the worker or the observer before its first line (and `run` itself loads the
+ * runner only once its flags are checked). Help, and a name that is not a command, load them all.
+ */
+const modules: Array<{ commands: string[]; load: () => Promise<Register> }> = [
+	{ commands: ["run"], load: async () => (await import("./commands/run.js")).registerRun },
+	{
+		commands: ["runs", "show", "resume", "cancel", "db"],
+		load: async () => (await import("./commands/manage.js")).registerManage,
+	},
+	{ commands: ["observe"], load: async () => (await import("./commands/observe.js")).registerObserve },
+	{ commands: ["compare"], load: async () => (await import("./commands/compare.js")).registerCompare },
+	{ commands: ["flaky"], load: async () => (await import("./commands/flaky.js")).registerFlaky },
+	{
+		commands: ["exercises", "validate"],
+		load: async () => (await import("./commands/exercises.js")).registerExercises,
+	},
+	{ commands: ["serve"], load: async () => (await import("./commands/serve.js")).registerServe },
+	{ commands: ["agents"], load: async () => (await import("./commands/agents.js")).registerAgents },
+	{ commands: ["worker"], load: async () => (await import("./commands/worker.js")).registerWorker },
+];
 
 const program = new Command()
 	.name("evals")
@@ -19,15 +35,11 @@ const program = new Command()
 	.exitOverride()
 	.configureOutput({ outputError: (text, write) => write(text) });
 
-registerRun(program);
-registerManage(program);
-registerObserve(program);
-registerCompare(program);
-registerFlaky(program);
-registerExercises(program);
-registerServe(program);
-registerAgents(program);
-registerWorker(program);
+const named = process.argv[2];
+const only = modules.find((module) => named !== undefined && module.commands.includes(named));
+for (const register of await Promise.all((only ? [only] : modules).map((module) => module.load()))) {
+	register(program);
+}
 for (const command of program.commands) {
 	command.exitOverride().showHelpAfterError("(add --help for usage)");
 	for (const sub of command.commands) sub.exitOverride();

@@ -40,12 +40,3 @@ export async function printObserverNotes(
 		}
 	}
 }
-
-/** One line per finding for the progress display: severity, title and the tasks concerned. */
-export function findingLine(finding: { severity: string; title: string; taskIds: number[] }): string {
-	const tasks =
-		finding.taskIds.length > 0
-			? ` [task${finding.taskIds.length === 1 ? "" : "s"} ${finding.taskIds.slice(0, 6).join(", ")}${finding.taskIds.length > 6 ? ", …" : ""}]`
-			: "";
-	return `observer: ${finding.severity.toUpperCase()} ${finding.title}${tasks}`;
-}

@@ -2,7 +2,6 @@ import type { TaskSummary } from "@agent-evals/types";
 import { finishedTaskStatuses } from "@agent-evals/types";
 import cliProgress from "cli-progress";
 import { seconds, taskLabel, taskVerdict } from "../report/format.js";
-import { findingLine } from "./observer-output.js";
 
 const POLL_MS = 500;
 
@@ -93,4 +92,13 @@ export class ProgressDisplay {
 			);
 		}
 	}
+}
+
+/** One line per finding for the progress display: severity, title and the tasks concerned. */
+export function findingLine(finding: { severity: string; title: string; taskIds: number[] }): string {
+	const tasks =
+		finding.taskIds.length > 0
+			? ` [task${finding.taskIds.length === 1 ? "" : "s"} ${finding.taskIds.slice(0, 6).join(", ")}${finding.taskIds.length > 6 ? ", …" : ""}]`
+			: "";
+	return `observer: ${finding.severity.toUpperCase()} ${finding.title}${tasks}`;
 }

@@ -41,10 +41,9 @@ export interface OpenDatabaseOptions {
 	seed?: string | false;
 }
 
-/** A database could not be opened; the message is meant for the user as is. */
-export class DatabaseOpenError extends Error {
-	override readonly name = "DatabaseOpenError";
-}
+import { DatabaseOpenError } from "./open-error.js";
+
+export { DatabaseOpenError };
 
 // Arbitrary but fixed: every process migrating the same PostgreSQL database must pick the same key.
 const MIGRATION_LOCK_KEY = 7_315_002_441;

@@ -15,7 +15,9 @@ import type { Exercise } from "../exercises/types.js";
  * and the machine itself.
  */
 
-const PROBE_TIMEOUT_MS = 5_000;
+// Generous: `mvn -v` starts a JVM, which takes seconds on a loaded machine, and a probe cut short
+// records the tool as missing. The probes run while the store opens, so this rarely delays a run.
+const PROBE_TIMEOUT_MS = 20_000;
 const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 
 /** The toolchains graders use, and how each tells its version (first line of its output). */

@@ -9,7 +9,8 @@ import {
 	runReportText,
 } from "../../report/run-report.js";
 import { RunBusyError, RunConfigError, RunStateError } from "../../run/errors.js";
-import { openContext, wantsDistributed } from "../context.js";
+import { openContext } from "../context.js";
+import { wantsDistributed } from "../distributed.js";
 import { UsageError } from "../errors.js";
 import { printObserverNotes } from "../observer-output.js";
 import { integer, positiveNumber, runId } from "../options.js";

@@ -1,19 +1,14 @@
 import { resolve } from "node:path";
 import { insightsModes, observerLevels, otelModes, runDefaults, runLimits, steeringModes } from "@agent-evals/types";
 import type { Command } from "commander";
-import { loadRunReports, runReportJson, runReportText } from "../../report/run-report.js";
 import { agentNames } from "../../run/agents/registry.js";
 import { evalsHome } from "../../run/defaults.js";
-import { probeEnvironment } from "../../run/environment.js";
-import { checkRunConfig, createRun, isRunConfigMistake } from "../../run/plan.js";
+import { checkRunConfig } from "../../run/plan.js";
 import { sandboxNames } from "../../sandbox/registry.js";
-import { distributedServices, openContext, wantsDistributed } from "../context.js";
+import { distributedServices, wantsDistributed } from "../distributed.js";
 import { UsageError } from "../errors.js";
-import { printObserverNotes } from "../observer-output.js";
 import { collect, integer, language, positiveNumber, runConfigFrom, setting } from "../options.js";
 import { findServer, runOnServer } from "../remote.js";
-import { printReport, START_DASHBOARD } from "../run-output.js";
-import { executeWithProgress } from "./execute.js";
 
 export function registerRun(program: Command): void {
 	const { concurrency, iterations, commandTimeoutSeconds, timeoutMinutes } = runLimits;
@@ -138,50 +133,17 @@ export function registerRun(program: Command): void {
 				await runOnServer(server, config, { json });
 				return;
 			}
-			probeEnvironment();
-			const ctx = await openContext({
-				log: (message) => process.env.EVALS_DEBUG && process.stderr.write(`${message}\n`),
-				keepWorkspaces: Boolean(flags.keepWorkspaces),
-				distributed,
-			});
-			try {
-				const created = await createRun(ctx.store, config).catch((error) => {
-					throw isRunConfigMistake(error) ? new UsageError(error.message) : error;
-				});
-				const planned = [created, ...(created.baseline ? [created.baseline] : [])];
-				const total = planned.reduce((sum, part) => sum + part.tasks.length, 0);
-				if (!json) {
-					const what = `${config.model} (${config.agent} agent), ${distributed ? "on the workers of the queue" : `concurrency ${config.concurrency}`}`;
-					process.stderr.write(
-						created.baseline
-							? `Runs ${created.run.id} (with MCP: ${created.run.mcpServer}) and ${created.baseline.run.id} (without MCP): ${total} tasks interleaved, with ${what}\n`
-							: `Run ${created.run.id}: ${total} task${total === 1 ? "" : "s"} with ${what}\n`,
-					);
-					process.stderr.write(`Sandbox: ${created.sandbox.description.replace(/^sandbox /, "")}\n`);
-				}
-				const runs = await executeWithProgress(
-					ctx,
-					planned.map((part) => part.run.id),
-					{ total, quiet: json },
+			if (!json) {
+				// Said before the store and the runner load (a second or two on a busy machine).
+				process.stderr.write(
+					`Starting: ${config.model} (${config.agent} agent), ${distributed ? "on the workers of the queue" : `concurrency ${config.concurrency}`}…\n`,
 				);
-				const reports = await loadRunReports(ctx.store, runs);
-				if (json) {
-					const [only] = reports;
-					printReport({
-						json:
-							reports.length === 1 && only
-								? runReportJson(only)
-								: { runs: reports.map((report) => runReportJson(report)) },
-					});
-				} else {
-					for (const report of reports) {
-						printReport({ text: runReportText(report), runId: report.run.id, dashboard: START_DASHBOARD });
-					}
-				}
-				await printObserverNotes(ctx.store, runs, { home: ctx.home, json });
-				process.exitCode = runs.every((run) => run.status === "completed") ? 0 : 1;
-			} finally {
-				await ctx.close();
 			}
+			const { executeRun } = await import("./run-action.js");
+			await executeRun(config, {
+				json,
+				distributed,
+				keepWorkspaces: Boolean(flags.keepWorkspaces),
+			});
 		});
 }

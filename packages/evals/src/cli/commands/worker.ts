@@ -6,7 +6,7 @@ import { openDatabase } from "../../db/client.js";
 import { Store } from "../../db/store.js";
 import { evalsHome } from "../../run/defaults.js";
 import { EvalsWorker, languagesOnPath } from "../../worker/worker.js";
-import { deployment, distributedServices } from "../context.js";
+import { deployment, distributedServices } from "../distributed.js";
 import { UsageError } from "../errors.js";
 import { integer, language } from "../options.js";
 
