@@ -26,6 +26,22 @@ function launch(request: LaunchRequest): CliLaunch {
 		`model_provider = "agent_evals"`,
 		`approval_policy = "never"`,
 		`sandbox_mode = "danger-full-access"`,
+		// Nothing leaves the machine but the model calls: no update check, usage analytics,
+		// feedback uploads or OpenTelemetry export.
+		"check_for_update_on_startup = false",
+		"",
+		"[analytics]",
+		"enabled = false",
+		"",
+		"[feedback]",
+		"enabled = false",
+		"",
+		"[otel]",
+		`exporter = "none"`,
+		"",
+		// Plugins sync their marketplace from GitHub and chatgpt.com at every start.
+		"[features]",
+		"plugins = false",
 		"",
 		"[model_providers.agent_evals]",
 		`name = "agent-evals"`,
@@ -43,9 +59,10 @@ function launch(request: LaunchRequest): CliLaunch {
 		"-m",
 		endpoint.modelId,
 	];
+	// After "--", a prompt that starts with "-" is still the prompt, not an option.
 	const args = request.resumeSession
-		? ["exec", ...common, "resume", request.resumeSession, request.prompt]
-		: ["exec", ...common, request.prompt];
+		? ["exec", ...common, "resume", request.resumeSession, "--", request.prompt]
+		: ["exec", ...common, "--", request.prompt];
 	return {
 		command: request.binPath,
 		args,
@@ -107,6 +124,15 @@ function itemEvents(kind: "started" | "completed", item: Record<string, unknown>
 	}
 }
 
+/**
+ * An API error as Codex passes it on: the provider's response body, as text. The message inside
+ * `{"error": {"message": …}}` is what a reader of the task's error wants.
+ */
+function apiMessage(text: string): string {
+	const body = jsonLine(text);
+	return str(record(body?.error).message) ?? text;
+}
+
 function parser(): StreamParser {
 	let lastText: string | undefined;
 	return {
@@ -127,7 +153,8 @@ function parser(): StreamParser {
 					return [
 						{
 							type: "usage",
-							mode: "total",
+							// The thread's running total: a resumed thread starts from what it had used.
+							mode: "session",
 							usage: {
 								inputTokens: num(usage.input_tokens),
 								outputTokens: num(usage.output_tokens),
@@ -139,11 +166,11 @@ function parser(): StreamParser {
 					];
 				}
 				case "turn.failed": {
-					const message = str(record(line.error).message) ?? "the turn failed";
+					const message = apiMessage(str(record(line.error).message) ?? "the turn failed");
 					return [{ type: "result", ok: false, error: message }];
 				}
 				case "error":
-					return str(line.message) ? [{ type: "error", message: String(line.message) }] : [];
+					return str(line.message) ? [{ type: "error", message: apiMessage(String(line.message)) }] : [];
 				default:
 					return [];
 			}
