@@ -6,10 +6,13 @@ import { commandOf, commonToolName, jsonLine, num, QUIET_ENV, record, str } from
 /*
  * Codex CLI (`codex exec --json`): JSON lines `thread.started` (the session), `item.started` /
  * `item.completed` for each item of the turn (agent_message, reasoning, command_execution,
- * file_change, mcp_tool_call, web_search, todo_list, error), and `turn.completed` with the turn's
- * usage (input including cached tokens) or `turn.failed`. Codex speaks only OpenAI's Responses
- * API; the endpoint is configured as a provider of its own in `$CODEX_HOME/config.toml`, with the
- * key in a variable the file names (never in the file).
+ * file_change, mcp_tool_call, web_search, todo_list, error), and `turn.completed` with the
+ * thread's usage so far (input including cached tokens; after a resume, the earlier runs' too)
+ * or `turn.failed`. One `codex exec` is one turn, so usage comes once per run, and a run stopped
+ * before its end (timeout, cancel) reports none. Codex speaks only OpenAI's Responses API; the
+ * endpoint is configured as a provider of its own in `$CODEX_HOME/config.toml`, with the key in a
+ * variable the file names (never in the file). A model missing from Codex's own catalog runs on
+ * fallback metadata (an `error` item says so), without the apply_patch tool.
  */
 
 const KEY_VARIABLE = "AGENT_EVALS_CODEX_API_KEY";
