@@ -36,8 +36,12 @@ export type CliEvent =
 	 * exited non-zero did its job (as with our own agent) and is not a failure.
 	 */
 	| { type: "tool_result"; id: string; output: string; failed: boolean }
-	/** One model call's usage (`add`), or everything this CLI run has used so far (`total`). */
-	| { type: "usage"; mode: "add" | "total"; usage: UsageReport }
+	/**
+	 * One model call's usage (`add`), everything this CLI run has used so far (`total`), or
+	 * everything the CLI's session has used, earlier runs on it (before a resume) included
+	 * (`session`: Codex restores its running total from the session it resumes).
+	 */
+	| { type: "usage"; mode: "add" | "total" | "session"; usage: UsageReport }
 	/** Something the CLI reported as an error (it may still recover). */
 	| { type: "error"; message: string }
 	/** The CLI's own verdict on the run: the end of the task. */

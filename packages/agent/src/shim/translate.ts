@@ -226,7 +226,20 @@ export class EventTranslator {
 		this.options.reporter.update(this.tokens, this.tools);
 	}
 
-	private usage(mode: "add" | "total", report: UsageReport): void {
+	private usage(mode: "add" | "total" | "session", report: UsageReport): void {
+		if (mode === "session") {
+			// This run's part of the session's total: what the task's earlier runs recorded is
+			// already in `before` (a run stopped before it reported leaves its part to this one).
+			const run: UsageReport = {
+				inputTokens: Math.max(0, report.inputTokens - this.before.totalTokensIn),
+				outputTokens: Math.max(0, report.outputTokens - this.before.totalTokensOut),
+				cacheReadTokens: Math.max(0, report.cacheReadTokens - (this.before.totalCacheReads ?? 0)),
+				cacheWriteTokens: Math.max(0, report.cacheWriteTokens - (this.before.totalCacheWrites ?? 0)),
+			};
+			this.total = { usage: run, cost: costOf(run, this.endpoint) };
+			this.options.reporter.update(this.tokens, this.tools);
+			return;
+		}
 		const cost = costOf(report, this.endpoint);
 		if (mode === "total") {
 			this.total = { usage: { ...report }, cost };

@@ -1,13 +1,33 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { type NormalisedTurn, pieces, sendJson, startEventStream } from "./mock-llm-shared.js";
+import { isRecord, type NormalisedTurn, pieces, sendJson, startEventStream } from "./mock-llm-shared.js";
 
 // ---- OpenAI Responses API (`POST /v1/responses`), which Codex CLI speaks exclusively --------
 
 type Item = Record<string, unknown>;
 
+/**
+ * Names of the request's freeform tools (`{"type": "custom"}`), which are called with raw text
+ * instead of JSON arguments. Codex CLI needs this: for the models it knows it declares
+ * `apply_patch` so, and takes a call to it only as a `custom_tool_call` carrying the patch text.
+ */
+export function customToolNames(body: Record<string, unknown>): Set<string> {
+	const tools = Array.isArray(body.tools) ? body.tools : [];
+	return new Set(
+		tools
+			.filter((tool) => isRecord(tool) && tool.type === "custom" && typeof tool.name === "string")
+			.map((tool) => String((tool as Item).name)),
+	);
+}
+
+/** A custom tool's input: the scripted input when it is a string (a patch), else its JSON. */
+function customInput(args: string): string {
+	const value = JSON.parse(args) as unknown;
+	return typeof value === "string" ? value : args;
+}
+
 /** The output items of a turn, finished, in the order they stream. */
-function outputItems(turn: NormalisedTurn): Item[] {
+function outputItems(turn: NormalisedTurn, customTools: Set<string>): Item[] {
 	const items: Item[] = [];
 	if (turn.reasoning) {
 		items.push({
@@ -26,6 +46,17 @@ function outputItems(turn: NormalisedTurn): Item[] {
 		});
 	}
 	for (const call of turn.toolCalls) {
+		if (customTools.has(call.name)) {
+			items.push({
+				id: `ctc_${randomUUID().replaceAll("-", "")}`,
+				type: "custom_tool_call",
+				status: "completed",
+				call_id: call.id,
+				name: call.name,
+				input: customInput(call.arguments),
+			});
+			continue;
+		}
 		items.push({
 			id: `fc_${randomUUID().replaceAll("-", "")}`,
 			type: "function_call",
@@ -61,7 +92,12 @@ function responseObject(id: string, model: string, status: string, output: Item[
 	};
 }
 
-export function streamResponses(res: ServerResponse, turn: NormalisedTurn, model: string): void {
+export function streamResponses(
+	res: ServerResponse,
+	turn: NormalisedTurn,
+	model: string,
+	customTools: Set<string> = new Set(),
+): void {
 	const id = `resp_${randomUUID().replaceAll("-", "")}`;
 	let sequence = 0;
 	const event = (type: string, data: Record<string, unknown>) =>
@@ -70,7 +106,7 @@ export function streamResponses(res: ServerResponse, turn: NormalisedTurn, model
 	startEventStream(res);
 	event("response.created", { response: responseObject(id, model, "in_progress", []) });
 	event("response.in_progress", { response: responseObject(id, model, "in_progress", []) });
-	const items = outputItems(turn);
+	const items = outputItems(turn, customTools);
 	items.forEach((item, outputIndex) => {
 		const itemId = item.id;
 		if (item.type === "reasoning") {
@@ -123,6 +159,16 @@ export function streamResponses(res: ServerResponse, turn: NormalisedTurn, model
 				content_index: 0,
 				part: { ...part, text: turn.text },
 			});
+		} else if (item.type === "custom_tool_call") {
+			const input = String(item.input);
+			event("response.output_item.added", {
+				output_index: outputIndex,
+				item: { ...item, status: "in_progress", input: "" },
+			});
+			for (const piece of pieces(input)) {
+				event("response.custom_tool_call_input.delta", { item_id: itemId, output_index: outputIndex, delta: piece });
+			}
+			event("response.custom_tool_call_input.done", { item_id: itemId, output_index: outputIndex, input });
 		} else {
 			const args = String(item.arguments);
 			event("response.output_item.added", {
@@ -140,7 +186,12 @@ export function streamResponses(res: ServerResponse, turn: NormalisedTurn, model
 	res.end();
 }
 
-export function completeResponses(res: ServerResponse, turn: NormalisedTurn, model: string): void {
+export function completeResponses(
+	res: ServerResponse,
+	turn: NormalisedTurn,
+	model: string,
+	customTools: Set<string> = new Set(),
+): void {
 	const id = `resp_${randomUUID().replaceAll("-", "")}`;
-	sendJson(res, 200, responseObject(id, model, "completed", outputItems(turn), turn));
+	sendJson(res, 200, responseObject(id, model, "completed", outputItems(turn, customTools), turn));
 }

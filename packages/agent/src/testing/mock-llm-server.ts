@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { completeAnthropic, countAnthropicTokens, streamAnthropic } from "./mock-llm-anthropic.js";
 import { completeGemini, countGeminiTokens, streamGemini } from "./mock-llm-gemini.js";
 import { completeOpenAi, streamOpenAi, wantsStreamUsage } from "./mock-llm-openai.js";
-import { completeResponses, streamResponses } from "./mock-llm-responses.js";
+import { completeResponses, customToolNames, streamResponses } from "./mock-llm-responses.js";
 import { type Flavour, isRecord, type MockTurn, normalise, sendError, sendJson } from "./mock-llm-shared.js";
 
 export type { MockTurn } from "./mock-llm-shared.js";
@@ -261,8 +261,9 @@ export async function startMockLlmServer(options: MockLlmServerOptions = {}): Pr
 			if (stream) streamAnthropic(res, normalised, model);
 			else completeAnthropic(res, normalised, model);
 		} else if (flavour === "responses") {
-			if (stream) streamResponses(res, normalised, model);
-			else completeResponses(res, normalised, model);
+			const customTools = customToolNames(requestBody);
+			if (stream) streamResponses(res, normalised, model, customTools);
+			else completeResponses(res, normalised, model, customTools);
 		} else if (flavour === "gemini") {
 			if (geminiMethod === "streamGenerateContent") streamGemini(res, normalised, model);
 			else completeGemini(res, normalised, model);

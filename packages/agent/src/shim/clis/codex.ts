@@ -6,10 +6,13 @@ import { commandOf, commonToolName, jsonLine, num, QUIET_ENV, record, str } from
 /*
  * Codex CLI (`codex exec --json`): JSON lines `thread.started` (the session), `item.started` /
  * `item.completed` for each item of the turn (agent_message, reasoning, command_execution,
- * file_change, mcp_tool_call, web_search, todo_list, error), and `turn.completed` with the turn's
- * usage (input including cached tokens) or `turn.failed`. Codex speaks only OpenAI's Responses
- * API; the endpoint is configured as a provider of its own in `$CODEX_HOME/config.toml`, with the
- * key in a variable the file names (never in the file).
+ * file_change, mcp_tool_call, web_search, todo_list, error), and `turn.completed` with the
+ * thread's usage so far (input including cached tokens; after a resume, the earlier runs' too)
+ * or `turn.failed`. One `codex exec` is one turn, so usage comes once per run, and a run stopped
+ * before its end (timeout, cancel) reports none. Codex speaks only OpenAI's Responses API; the
+ * endpoint is configured as a provider of its own in `$CODEX_HOME/config.toml`, with the key in a
+ * variable the file names (never in the file). A model missing from Codex's own catalog runs on
+ * fallback metadata (an `error` item says so), without the apply_patch tool.
  */
 
 const KEY_VARIABLE = "AGENT_EVALS_CODEX_API_KEY";
@@ -26,6 +29,22 @@ function launch(request: LaunchRequest): CliLaunch {
 		`model_provider = "agent_evals"`,
 		`approval_policy = "never"`,
 		`sandbox_mode = "danger-full-access"`,
+		// Nothing leaves the machine but the model calls: no update check, usage analytics,
+		// feedback uploads or OpenTelemetry export.
+		"check_for_update_on_startup = false",
+		"",
+		"[analytics]",
+		"enabled = false",
+		"",
+		"[feedback]",
+		"enabled = false",
+		"",
+		"[otel]",
+		`exporter = "none"`,
+		"",
+		// Plugins sync their marketplace from GitHub and chatgpt.com at every start.
+		"[features]",
+		"plugins = false",
 		"",
 		"[model_providers.agent_evals]",
 		`name = "agent-evals"`,
@@ -43,9 +62,10 @@ function launch(request: LaunchRequest): CliLaunch {
 		"-m",
 		endpoint.modelId,
 	];
+	// After "--", a prompt that starts with "-" is still the prompt, not an option.
 	const args = request.resumeSession
-		? ["exec", ...common, "resume", request.resumeSession, request.prompt]
-		: ["exec", ...common, request.prompt];
+		? ["exec", ...common, "resume", request.resumeSession, "--", request.prompt]
+		: ["exec", ...common, "--", request.prompt];
 	return {
 		command: request.binPath,
 		args,
@@ -107,6 +127,15 @@ function itemEvents(kind: "started" | "completed", item: Record<string, unknown>
 	}
 }
 
+/**
+ * An API error as Codex passes it on: the provider's response body, as text. The message inside
+ * `{"error": {"message": …}}` is what a reader of the task's error wants.
+ */
+function apiMessage(text: string): string {
+	const body = jsonLine(text);
+	return str(record(body?.error).message) ?? text;
+}
+
 function parser(): StreamParser {
 	let lastText: string | undefined;
 	return {
@@ -127,7 +156,8 @@ function parser(): StreamParser {
 					return [
 						{
 							type: "usage",
-							mode: "total",
+							// The thread's running total: a resumed thread starts from what it had used.
+							mode: "session",
 							usage: {
 								inputTokens: num(usage.input_tokens),
 								outputTokens: num(usage.output_tokens),
@@ -139,11 +169,11 @@ function parser(): StreamParser {
 					];
 				}
 				case "turn.failed": {
-					const message = str(record(line.error).message) ?? "the turn failed";
+					const message = apiMessage(str(record(line.error).message) ?? "the turn failed");
 					return [{ type: "result", ok: false, error: message }];
 				}
 				case "error":
-					return str(line.message) ? [{ type: "error", message: String(line.message) }] : [];
+					return str(line.message) ? [{ type: "error", message: apiMessage(String(line.message)) }] : [];
 				default:
 					return [];
 			}
