@@ -39,6 +39,10 @@ function launch(request: LaunchRequest): CliLaunch {
 		// It warms a connection to its provider's default URL at start when it cannot tell the
 		// base URL yet: a request to the internet that an eval never needs.
 		QWEN_CODE_DISABLE_PRECONNECT: "1",
+		// It starts itself again in a child Node to raise the heap limit, which it does only when
+		// the `autoConfigureMemory` setting is on (off by default): a second start of a large
+		// bundle, over a second a run on a busy machine, for nothing.
+		QWEN_CODE_NO_RELAUNCH: "1",
 		// Session titles are a model call of their own (interactive runs only today): never on an
 		// eval's model and tokens.
 		QWEN_DISABLE_AUTO_TITLE: "1",
