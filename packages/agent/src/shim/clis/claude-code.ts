@@ -148,7 +148,9 @@ export function claudeStyleParser(options: { inputIncludesCache: boolean }): Str
 					break;
 				}
 				case "result": {
-					const usage = options.inputIncludesCache ? openAiStyleResultUsage(line) : usageOfResult(line);
+					// Qwen Code's result usage is its session's total, earlier runs of a resume included:
+					// its per-call usage is counted instead.
+					const usage = options.inputIncludesCache ? undefined : usageOfResult(line);
 					if (usage) events.push(usage);
 					const ok = line.subtype === "success" && line.is_error !== true;
 					const result = str(line.result);
@@ -166,22 +168,6 @@ export function claudeStyleParser(options: { inputIncludesCache: boolean }): Str
 				}
 			}
 			return events;
-		},
-	};
-}
-
-/** Qwen Code's `result.usage`: input includes the cached tokens. */
-function openAiStyleResultUsage(line: Record<string, unknown>): CliEvent | undefined {
-	const usage = record(line.usage);
-	if (Object.keys(usage).length === 0) return undefined;
-	return {
-		type: "usage",
-		mode: "total",
-		usage: {
-			inputTokens: num(usage.input_tokens),
-			outputTokens: num(usage.output_tokens),
-			cacheReadTokens: num(usage.cache_read_input_tokens),
-			cacheWriteTokens: num(usage.cache_creation_input_tokens),
 		},
 	};
 }

@@ -85,7 +85,6 @@ export function qwenParser(): StreamParser {
 			}
 			const events: CliEvent[] = [];
 			for (const event of claudeStyle.line(text)) {
-				if (event.type === "usage" && event.mode === "total") continue;
 				if (event.type === "result") {
 					// Its error results carry the message in `error.message`, not in `result`.
 					const detail = str(record(line.error).message);
