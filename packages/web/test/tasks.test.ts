@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TaskEvent } from "../src/api/types.js";
-import { applyTaskEvent, countTasks, groupTasks } from "../src/lib/tasks.js";
+import { applyTaskEvent, countTasks, GROUP_ROW_LIMIT, groupTasks, visibleRows } from "../src/lib/tasks.js";
 import { task } from "./fixtures.js";
 
 const now = "2025-01-01T12:00:00.000Z";
@@ -83,5 +83,19 @@ describe("applyTaskEvent", () => {
 			tasks: list,
 			refetch: true,
 		});
+	});
+});
+
+describe("visibleRows", () => {
+	it("shows a group whole up to the limit, and holds the rest back until it is expanded", () => {
+		const rows = Array.from({ length: GROUP_ROW_LIMIT + 5 }, (_, index) => index);
+		expect(visibleRows(rows.slice(0, GROUP_ROW_LIMIT), false)).toEqual({
+			shown: rows.slice(0, GROUP_ROW_LIMIT),
+			hidden: 0,
+		});
+		const held = visibleRows(rows, false);
+		expect(held.shown).toEqual(rows.slice(0, GROUP_ROW_LIMIT));
+		expect(held.hidden).toBe(5);
+		expect(visibleRows(rows, true)).toEqual({ shown: rows, hidden: 0 });
 	});
 });

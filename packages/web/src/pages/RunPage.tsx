@@ -41,6 +41,7 @@ import {
 	groupTasks,
 	isRunActive,
 	taskGroupOrder,
+	visibleRows,
 } from "../lib/tasks.js";
 import { Link, navigate, useSearchParams } from "../router.js";
 
@@ -407,6 +408,7 @@ export function RunPage({ id }: { id: number }) {
 		return groupTasks(visible);
 	}, [tasks, statusFilter, search]);
 	const openTask = tasks?.find((task) => task.id === openTaskId);
+	const [expandedGroups, setExpandedGroups] = useState<ReadonlySet<TaskStatus>>(() => new Set());
 
 	const closeDrawer = useCallback(() => update({ task: null, tab: null }), [update]);
 
@@ -743,29 +745,46 @@ export function RunPage({ id }: { id: number }) {
 										</th>
 									</tr>
 								</thead>
-								{groups.map((group) => (
-									<tbody key={group.status} data-testid="task-group" data-status={group.status}>
-										<tr className="group-row">
-											<th colSpan={8} scope="colgroup">
-												<TaskStatusIcon status={group.status} />
-												{taskStatusLabel[group.status]}
-												<span className="group-count">{pluralize(group.tasks.length, "task")}</span>
-											</th>
-										</tr>
-										{group.tasks.map((task) => (
-											<TaskRow
-												key={task.id}
-												task={task}
-												now={now}
-												showIteration={run.iterations > 1}
-												open={task.id === openTaskId}
-												onOpen={() => update({ task: String(task.id), tab: null }, { replace: false })}
-												onCancel={() => void taskAction(task, "cancel")}
-												onRequeue={() => void taskAction(task, "requeue")}
-											/>
-										))}
-									</tbody>
-								))}
+								{groups.map((group) => {
+									const { shown, hidden } = visibleRows(group.tasks, expandedGroups.has(group.status));
+									return (
+										<tbody key={group.status} data-testid="task-group" data-status={group.status}>
+											<tr className="group-row">
+												<th colSpan={8} scope="colgroup">
+													<TaskStatusIcon status={group.status} />
+													{taskStatusLabel[group.status]}
+													<span className="group-count">{pluralize(group.tasks.length, "task")}</span>
+												</th>
+											</tr>
+											{shown.map((task) => (
+												<TaskRow
+													key={task.id}
+													task={task}
+													now={now}
+													showIteration={run.iterations > 1}
+													open={task.id === openTaskId}
+													onOpen={() => update({ task: String(task.id), tab: null }, { replace: false })}
+													onCancel={() => void taskAction(task, "cancel")}
+													onRequeue={() => void taskAction(task, "requeue")}
+												/>
+											))}
+											{hidden > 0 && (
+												<tr className="group-more">
+													<td colSpan={8}>
+														<button
+															type="button"
+															className="btn"
+															onClick={() => setExpandedGroups((previous) => new Set(previous).add(group.status))}
+															data-testid="task-group-more"
+														>
+															Show {pluralize(hidden, "more task")}
+														</button>
+													</td>
+												</tr>
+											)}
+										</tbody>
+									);
+								})}
 							</table>
 						</div>
 					)}
