@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { agentsDir, installNpmAgent, readInstalled } from "@agent-evals/agent/agents-cache";
 import { findCliAgent } from "@agent-evals/agent/shim";
@@ -22,6 +22,7 @@ import {
 } from "../../src/run/agent-session.js";
 import { CliAgentAdapter } from "../../src/run/agents/cli-agent.js";
 import { REPO_ROOT, runCli, said } from "./cli.js";
+import { processesWith } from "./processes.js";
 import { tempDir } from "./runner.js";
 
 /*
@@ -203,19 +204,6 @@ export function expectUsage(
 
 export function expectTools(tools: ToolUsage, expected: ToolUsage): void {
 	expect(tools).toMatchObject(expected);
-}
-
-/** Processes whose command line holds `marker` (a command a CLI ran), from /proc. */
-export async function processesWith(marker: string): Promise<number[]> {
-	const found: number[] = [];
-	for (const name of await readdir("/proc")) {
-		if (!/^\d+$/.test(name)) continue;
-		const cmdline = await readFile(`/proc/${name}/cmdline`, "utf8").catch(() => "");
-		const stat = await readFile(`/proc/${name}/stat`, "utf8").catch(() => "");
-		const state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
-		if (cmdline.replaceAll("\0", " ").includes(marker) && state !== "Z") found.push(Number(name));
-	}
-	return found;
 }
 
 /** Drives one task through the shim over IPC, as the runner does, with the events it sent. */
