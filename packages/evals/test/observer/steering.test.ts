@@ -42,7 +42,7 @@ describe("auto steering", { timeout: 180_000 }, () => {
 			delayMs: 400,
 		};
 		// Four ordinary tasks make the baseline; the fifth asks for tokens turn after turn.
-		llm.setScript([solve, solve, solve, solve, ...Array.from({ length: 40 }, () => hungry), solve]);
+		llm.setScript([solve, solve, solve, solve, ...Array.from({ length: 80 }, () => hungry), solve]);
 		const run = await observedRun(
 			{ ...mock(), iterations: 5, concurrency: 1, observer: { level: "autonomous", config: quickConfig } },
 			{ env: mockEnv() },
@@ -59,8 +59,8 @@ describe("auto steering", { timeout: 180_000 }, () => {
 		expect(run.view.recommendations[0]?.outcome).toMatch(
 			new RegExp(`^task ${runaway?.id} cancelled \\(was running\\)`),
 		);
-		// Stopped long before its forty turns.
-		expect(llm.remainingTurns()).toBeGreaterThan(20);
+		// Stopped long before its eighty turns (half of them leaves room for a loaded machine).
+		expect(llm.remainingTurns()).toBeGreaterThan(40);
 		llm.setScript([]);
 	});
 
@@ -125,8 +125,12 @@ describe("auto steering", { timeout: 180_000 }, () => {
 			const store = new Store(database);
 			const tasks = await store.tasks.list(runId);
 			expect(tasks.map((task) => task.failureKind)).toEqual(Array(6).fill("infra"));
-			// Without steering each of them would have had three attempts.
-			expect(tasks.map((task) => task.attempt)).toEqual(Array(6).fill(1));
+			// Without steering each of them would have had three attempts. The first three fail
+			// together and may start a second attempt (1 s of backoff) before the observer's next look
+			// on a loaded machine; none gets a third, and the tasks after them get one attempt each.
+			const attempts = tasks.map((task) => task.attempt);
+			expect(Math.max(...attempts), String(attempts)).toBeLessThanOrEqual(2);
+			expect(attempts.filter((attempt) => attempt === 1).length, String(attempts)).toBeGreaterThanOrEqual(3);
 			const [recommendation] = await store.observer.recommendations(runId);
 			expect(recommendation).toMatchObject({ type: "stop_infra_retries", status: "applied", appliedBy: "auto" });
 			expect(recommendation?.outcome).toMatch(/no longer retried/);
