@@ -88,7 +88,7 @@ describe("evals start-up", () => {
 		expect([...action.keys()].some((module) => /\/dist\/db\/client\.js$/.test(module))).toBe(true);
 	});
 
-	it("says its first line, then the run's, and loads every command for --help", async () => {
+	it("says its first line, then the run's, and loads every command for --help", { timeout: 180_000 }, async () => {
 		const home = tempDir("evals-startup");
 		const result = await runCli(["run", "-x", "python/roman-numerals"], { home, timeoutMs: 120_000 });
 		expect(result.code).toBe(0);

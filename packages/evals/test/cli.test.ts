@@ -189,7 +189,7 @@ describe("evals run with the oracle, then runs / show / cancel", () => {
 		expect(contract).toEqual(JSON.parse(json.stdout));
 	});
 
-	it("show and cancel of a run that does not exist exit 2 with a clear message", async () => {
+	it("show and cancel of a run that does not exist exit 2 with a clear message", { timeout: 60_000 }, async () => {
 		const show = await evals(["show", "999"], { home });
 		expect(show.code, said(show)).toBe(2);
 		expect(show.stderr).toMatch(/^evals: There is no run 999\./m);
