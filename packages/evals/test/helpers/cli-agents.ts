@@ -345,9 +345,10 @@ export async function cliAgentSuite(scenario: CliScenario): Promise<void> {
 			timeout: TEST_TIMEOUT_MS,
 		}, async () => {
 			const { command, marker } = sleeper();
-			// 0.1 minutes: six seconds, enough for the CLI to start and run the command.
+			// Half a minute: enough for the slowest CLI (Gemini's start takes over six seconds under
+			// CI load) to start and run the command, which sleeps five minutes or more.
 			const { result, mock, home } = await evalsRun(scenario, [scenario.run(command)], {
-				extraArgs: ["--timeout", "0.1"],
+				extraArgs: ["--timeout", "0.5"],
 			});
 			try {
 				expect(result.code, said(result)).toBe(0);
