@@ -17,7 +17,9 @@ export default defineConfig({
 		// Vitest's default is one worker per core less one: a single worker on these 2-core machines.
 		// Most tests wait on child processes (agents, graders, services), so three overlap the waits.
 		maxWorkers: 3,
-		testTimeout: 20_000,
+		// Many tests run real tasks (an agent process, a grader): seconds alone, but three workers
+		// on two loaded cores have stretched them past 20 s. A hung test still fails in a minute.
+		testTimeout: 60_000,
 		hookTimeout: 30_000,
 		reporters: jsonReport ? ["default", ["json", { outputFile: jsonReport }]] : ["default"],
 	},

@@ -346,8 +346,10 @@ export async function cliAgentSuite(scenario: CliScenario): Promise<void> {
 		}, async () => {
 			const { command, marker } = sleeper();
 			// Half a minute: enough for the slowest CLI (Gemini's start takes over six seconds under
-			// CI load) to start and run the command, which sleeps five minutes or more.
-			const { result, mock, home } = await evalsRun(scenario, [scenario.run(command)], {
+			// CI load) to start and run the command, which sleeps five minutes or more. A CLI that
+			// stops the command itself first (Codex after ten seconds) is asked to run it again.
+			const turns = Array.from({ length: 10 }, () => scenario.run(command));
+			const { result, mock, home } = await evalsRun(scenario, turns, {
 				extraArgs: ["--timeout", "0.5"],
 			});
 			try {
