@@ -49,6 +49,10 @@ export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
 // ------------------------------------------------------------------------------------------ runs
 
+/** How a run's tasks got their agent: a warm process per slot, reused, or a fresh process each. */
+export const agentProcessesSchema = z.enum(["warm", "fresh"]);
+export type AgentProcesses = z.infer<typeof agentProcessesSchema>;
+
 export const runSummarySchema = z.object({
 	id: z.number().int(),
 	name: z.string().nullable(),
@@ -59,6 +63,8 @@ export const runSummarySchema = z.object({
 	agent: z.string(),
 	/** The sandbox its commands ran in. */
 	sandbox: z.string(),
+	/** Whether its tasks had warm agents (one process per slot, reused) or a fresh process each. */
+	agentProcesses: agentProcessesSchema,
 	/** The MCP servers the agent was given, comma-separated; null without. */
 	mcpServer: z.string().nullable(),
 	/** Runs made together to be compared (an MCP A/B) share this id; null for a lone run. */

@@ -64,6 +64,11 @@ export const taskContextSchema = z.object({
 	mcpServer: z.string().optional(),
 	userIntent: z.string().optional(),
 	/**
+	 * Ours: the folder the next task works in (an absolute path to a directory), for an agent that
+	 * serves task after task. It then forgets the last task and closes its MCP servers.
+	 */
+	workspace: z.string().min(1).optional(),
+	/**
 	 * Where the agent sends its spans: an OTLP/HTTP traces URL (`…/v1/traces`). Headers (which
 	 * may hold secrets) never travel here: the agent reads OTEL_EXPORTER_OTLP_HEADERS itself.
 	 */

@@ -41,6 +41,11 @@ export const runConfigSchema = z
 		agent: z.string().trim().min(1).default(runDefaults.agent),
 		/** Where task commands run: "auto" (bwrap where it works, else local), "local", "bwrap", or another registered sandbox. */
 		sandbox: z.string().trim().min(1).default(runDefaults.sandbox),
+		/**
+		 * A new agent process for every task, instead of one warm agent per slot serving task
+		 * after task. Agents that cannot serve more than one task always start fresh.
+		 */
+		freshAgent: z.boolean().default(false),
 		suite: z.string().trim().min(1).optional(),
 		include: z.array(languageSchema).optional(),
 		exclude: z.array(languageSchema).optional(),

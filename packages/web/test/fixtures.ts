@@ -46,6 +46,7 @@ export function run(overrides: Partial<RunSummary> = {}): RunSummary {
 		provider: "anthropic",
 		agent: "builtin",
 		sandbox: "local",
+		agentProcesses: "warm",
 		mcpServer: null,
 		groupId: null,
 		arm: null,

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { realpath, stat } from "node:fs/promises";
+import { isAbsolute } from "node:path";
 import { IpcServer } from "@agent-evals/ipc";
 import type { Settings, TaskCommand, TaskContext, TaskEvent } from "@agent-evals/types";
 import type { Tracer } from "@opentelemetry/api";
@@ -49,6 +51,8 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 	readonly server: IpcServer;
 	private readonly options: AgentHostOptions;
 	private readonly env: NodeJS.ProcessEnv;
+	/** Where tasks work: the start's folder, until SetTaskContext names another (a warm agent's next task). */
+	private workspace: string;
 	private current: Task | undefined;
 	private context: TaskContext | undefined;
 	/** Clients that sent SetTaskContext: runners of ours, which take our own events too. */
@@ -66,6 +70,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		super();
 		this.options = options;
 		this.env = options.env ?? process.env;
+		this.workspace = options.workspace;
 		this.mcp = new McpRuntime({ workspace: options.workspace, env: this.env, log: options.log, hub: options.mcp });
 		this.telemetry = new AgentTelemetry(this.env, options.log);
 		this.commandSandbox = commandSandboxFromEnv(this.env);
@@ -99,7 +104,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 
 	async start(): Promise<void> {
 		await this.server.listen();
-		this.log("info", `serving ${this.server.socketPath} for workspace ${this.options.workspace}`);
+		this.log("info", `serving ${this.server.socketPath} for workspace ${this.workspace}`);
 		// Load what tasks need while the runner connects; the first task awaits the same promise.
 		this.runtime().catch((error) => this.log("error", `cannot load the task runtime: ${describe(error)}`));
 	}
@@ -159,15 +164,46 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 			case "CancelCommand":
 				if (!this.current?.cancelCommand()) this.log("info", "CancelCommand: no command is running");
 				return;
-			case "SetTaskContext":
-				this.context = command.data;
+			case "SetTaskContext": {
 				this.contextClients.add(clientId);
+				const moved = command.data.workspace === undefined ? undefined : await this.moveTo(command.data.workspace);
+				if (moved !== undefined) {
+					// Only to the asker: the event is ours, and a Roo Code runner (which never sends
+					// SetTaskContext) drops a message its schema does not know.
+					this.server.sendEvent(clientId, {
+						eventName: "taskContextConfirmation",
+						payload: [{ success: false, error: moved }],
+					});
+					return;
+				}
+				this.context = command.data;
 				this.telemetry.configure(command.data);
-				// Only to the asker: the event is ours, and a Roo Code runner (which never sends
-				// SetTaskContext) drops a message its schema does not know.
 				this.server.sendEvent(clientId, { eventName: "taskContextConfirmation", payload: [{ success: true }] });
 				return;
+			}
 		}
+	}
+
+	/**
+	 * A warm agent's next task works in a new folder: the last task is stopped and forgotten (a
+	 * SendMessage cannot continue it), and its MCP servers are closed, so neither its files, its
+	 * history nor a server's state reach the next task. Returns why it cannot move, if it cannot.
+	 */
+	private async moveTo(workspace: string): Promise<string | undefined> {
+		if (!isAbsolute(workspace)) return `workspace ${workspace} is not an absolute path`;
+		let resolved: string;
+		try {
+			resolved = await realpath(workspace);
+			if (!(await stat(resolved)).isDirectory()) return `workspace ${workspace} is not a directory`;
+		} catch {
+			return `workspace ${workspace} does not exist`;
+		}
+		await this.stopCurrent("The runner moved the agent to a new workspace");
+		this.current = undefined;
+		await this.mcp.reset(resolved);
+		this.workspace = resolved;
+		this.log("info", `workspace is now ${resolved}`);
+		return undefined;
 	}
 
 	/** `configuration` comes from the wire unchecked; loadSettings validates it, or the task is refused. */
@@ -182,7 +218,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		let settings: Settings;
 		let models: Models;
 		try {
-			settings = loadSettings({ workspace: this.options.workspace, env: this.env, overrides: configuration });
+			settings = loadSettings({ workspace: this.workspace, env: this.env, overrides: configuration });
 			models = this.resolveModels(runtime, settings);
 		} catch (error) {
 			return this.refuseTask(describe(error));
@@ -238,7 +274,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 	private async loadTask(taskId: string): Promise<Task | undefined> {
 		try {
 			const { metadata } = await new TaskStorage(this.options.storageRoot, taskId).load();
-			const settings = loadSettings({ workspace: this.options.workspace, env: this.env, overrides: metadata.settings });
+			const settings = loadSettings({ workspace: this.workspace, env: this.env, overrides: metadata.settings });
 			const runtime = await this.runtime();
 			const models = this.resolveModels(runtime, settings);
 			this.mcp.detach();
@@ -287,7 +323,7 @@ export class AgentHost extends EventEmitter<{ close: [reason: string] }> {
 		tracer?: Tracer,
 	): TaskOptions {
 		return {
-			workspace: this.options.workspace,
+			workspace: this.workspace,
 			storageRoot: this.options.storageRoot,
 			settings,
 			...models,

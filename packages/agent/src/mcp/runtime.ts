@@ -30,7 +30,7 @@ const MAX_BUFFERED = 500;
  * SetTaskContext); until one is attached it is buffered.
  */
 export class McpRuntime {
-	private readonly options: McpRuntimeOptions;
+	private options: McpRuntimeOptions;
 	private hub: McpHub | undefined;
 	private sink: ((event: McpTelemetryEvent) => void) | undefined;
 	private readonly buffer: McpTelemetryEvent[] = [];
@@ -97,6 +97,17 @@ export class McpRuntime {
 	/** Buffers telemetry until the next `attach` (a new task is being set up). */
 	detach(): void {
 		this.sink = undefined;
+	}
+
+	/**
+	 * A new workspace (a warm agent's next task): every server is closed and its buffered
+	 * telemetry dropped, so nothing a server holds from the last task reaches the next one.
+	 */
+	async reset(workspace: string): Promise<void> {
+		this.sink = undefined;
+		this.buffer.length = 0;
+		await this.dispose();
+		this.options = { ...this.options, workspace };
 	}
 
 	/** Closes every server; a later task with MCP enabled starts a new hub. */

@@ -134,6 +134,7 @@ export function runConfigFrom(flags: Record<string, unknown>): RunConfig {
 		model: flags.model,
 		agent: flags.agent,
 		sandbox: flags.sandbox,
+		freshAgent: flags.freshAgent,
 		suite: flags.suite,
 		include: flags.include,
 		exclude: flags.exclude,

@@ -1,4 +1,5 @@
 import {
+	type AgentProcesses,
 	type AnomalyType,
 	type AppliedBy,
 	type DetectorName,
@@ -102,6 +103,11 @@ export const runs = pgTable(
 		 * "auto". The default only fills rows from before the column (the migrations say "local").
 		 */
 		sandbox: text("sandbox").notNull().default("local"),
+		/**
+		 * How its tasks got their agent: "warm" (one process per slot, reused) or "fresh" (one per
+		 * task). The default fills rows from before the column, when every task had a fresh one.
+		 */
+		agentProcesses: text("agent_processes").$type<AgentProcesses>().notNull().default("fresh"),
 		/** Suite path or name. */
 		suite: text("suite").notNull(),
 		settings: jsonb("settings").$type<StoredSettings>().notNull().default({}),

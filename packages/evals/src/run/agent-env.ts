@@ -1,4 +1,5 @@
 import { SANDBOX_PROFILE_ENV, type SandboxProfile } from "@agent-evals/types";
+import type { Sandbox } from "../sandbox/sandbox.js";
 
 /*
  * The platform's own credentials: the agent needs none of them (it talks to its model, not to our
@@ -18,4 +19,14 @@ export function agentEnvironment(source: NodeJS.ProcessEnv, profile: SandboxProf
 	delete env[SANDBOX_PROFILE_ENV];
 	if (profile) env[SANDBOX_PROFILE_ENV] = JSON.stringify(profile);
 	return env;
+}
+
+/**
+ * The run's sandbox for the agent's own commands: its profile, hiding `hidden` besides (folders
+ * the agent may read but its commands may not). Undefined when the sandbox confines nothing.
+ */
+export async function commandProfile(sandbox: Sandbox, hidden: string[]): Promise<SandboxProfile | undefined> {
+	const profile = await sandbox.agentProfile?.();
+	if (!profile) return undefined;
+	return { ...profile, hidden: [...new Set([...profile.hidden, ...hidden.filter((dir) => dir !== "")])] };
 }

@@ -2,7 +2,14 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IpcClient } from "@agent-evals/ipc";
-import type { ModelUsage, Settings, TaskEvent, TokenUsage, ToolUsage } from "@agent-evals/types";
+import type {
+	ModelUsage,
+	Settings,
+	TaskContextConfirmation,
+	TaskEvent,
+	TokenUsage,
+	ToolUsage,
+} from "@agent-evals/types";
 import type { AgentOutcome } from "../grading/score.js";
 import type { AgentAdapter, AgentLaunch, AgentProcess } from "./agents/adapter.js";
 import { describe } from "./errors.js";
@@ -159,6 +166,13 @@ export class TaskTracker {
 	}
 }
 
+/** The agent's task id an event is about, when it names one. */
+export function agentTaskIdOf(event: TaskEvent): string | undefined {
+	if (event.eventName === "message") return event.payload[0].taskId;
+	const first: unknown = "payload" in event ? event.payload?.[0] : undefined;
+	return typeof first === "string" ? first : undefined;
+}
+
 /** `api_req_started`'s JSON (ours and Roo Code's): the model and, once answered, tokens and cost. */
 function requestOf(
 	text: string | undefined,
@@ -192,6 +206,8 @@ export interface DriveOptions {
 		/** The runner's span the agent's spans go under, and where the agent sends them. */
 		traceparent?: string;
 		otlpEndpoint?: string;
+		/** For a warm agent: the folder it moves to for this task. */
+		workspace?: string;
 	};
 	settings: Settings;
 	prompt: string;
@@ -237,17 +253,21 @@ export async function continueTask(
 	return { outcome: await waitForEnd(ended, session.process, options.timeoutMs, options.signal), ended };
 }
 
-/** Roo Code does not answer SetTaskContext, so the wait for its confirmation is short and optional. */
+/**
+ * Roo Code does not answer SetTaskContext, so the wait for its confirmation is short and optional,
+ * unless the context moves a warm agent to a new workspace: then a refusal (or no answer) is the
+ * machine's fault, and the task must not start in the last task's folder.
+ */
 async function setContext(client: IpcClient, context: DriveOptions["context"]): Promise<void> {
-	const confirmed = new Promise<void>((resolve) => {
-		const timer = setTimeout(done, CONTEXT_CONFIRMATION_MS);
+	const confirmed = new Promise<TaskContextConfirmation | undefined>((resolve) => {
+		const timer = setTimeout(() => done(undefined), CONTEXT_CONFIRMATION_MS);
 		function onEvent(event: TaskEvent) {
-			if (event.eventName === "taskContextConfirmation") done();
+			if (event.eventName === "taskContextConfirmation") done(event.payload[0]);
 		}
-		function done() {
+		function done(confirmation: TaskContextConfirmation | undefined) {
 			clearTimeout(timer);
 			client.off("TaskEvent", onEvent);
-			resolve();
+			resolve(confirmation);
 		}
 		client.on("TaskEvent", onEvent);
 	});
@@ -261,9 +281,15 @@ async function setContext(client: IpcClient, context: DriveOptions["context"]): 
 			...(context.userIntent ? { userIntent: context.userIntent } : {}),
 			...(context.traceparent ? { traceparent: context.traceparent } : {}),
 			...(context.otlpEndpoint ? { otlpEndpoint: context.otlpEndpoint } : {}),
+			...(context.workspace ? { workspace: context.workspace } : {}),
 		},
 	});
-	await confirmed;
+	const confirmation = await confirmed;
+	if (context.workspace && confirmation?.success !== true) {
+		throw new InfraError(
+			`the agent did not move to the task's workspace: ${confirmation?.error ?? "no answer to SetTaskContext"}`,
+		);
+	}
 }
 
 async function waitForEnd(

@@ -15,6 +15,7 @@ import type { SteeringTarget } from "../observer/steering.js";
 import { getSandbox } from "../sandbox/registry.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import { openRunTrace, type RunTrace } from "../telemetry/run-trace.js";
+import { type AgentPool, runAgentPool } from "./agent-pool.js";
 import type { AgentAdapter } from "./agents/adapter.js";
 import { getAgentAdapter } from "./agents/registry.js";
 import { FALLBACK_PROMPT, MAX_INFRA_ATTEMPTS } from "./defaults.js";
@@ -68,6 +69,8 @@ interface RunScope {
 	mcpServers: RunMcpServers | undefined;
 	/** Its spans' parent when the run is traced. */
 	trace: RunTrace | undefined;
+	/** Its warm agents, when its tasks reuse agent processes (never in distributed mode: the workers hold theirs). */
+	agents: AgentPool | undefined;
 	/** The queue its tasks wait in (shared by a group): its concurrency can be lowered while it runs. */
 	queue: PQueue | undefined;
 	/** Aborted when the run is paused: running attempts stop and go back to pending. */
@@ -153,6 +156,7 @@ export class Controller implements SteeringTarget {
 				);
 				for (const { task, scope } of interleave(lists)) void queue.add(() => this.runWithRetries(task, scope));
 				await queue.onIdle();
+				await Promise.all(scopes.map((scope) => scope.agents?.close()));
 			}
 			const finished = new Map<number, Run>();
 			for (const { run, abort, notes } of executions) {
@@ -178,6 +182,7 @@ export class Controller implements SteeringTarget {
 			}
 			throw error;
 		} finally {
+			await Promise.all(scopes.map((scope) => scope.agents?.close()));
 			for (const scope of scopes) {
 				scope.observer?.stop();
 				if (this.scopes.get(scope.run.id) === scope) this.scopes.delete(scope.run.id);
@@ -270,6 +275,16 @@ export class Controller implements SteeringTarget {
 		});
 		if (!current) throw new RunStateError(`Run ${run.id} was deleted while starting.`);
 		const trace = await openRunTrace(current);
+		const agents = this.options.dispatch
+			? undefined
+			: runAgentPool({
+					run: current,
+					adapter,
+					sandbox,
+					workRoot,
+					env: this.options.env,
+					log: (message) => this.log(`run ${run.id}: ${message}`),
+				});
 		return {
 			run: current,
 			suite,
@@ -281,6 +296,7 @@ export class Controller implements SteeringTarget {
 			queuedAt: Date.now(),
 			mcpServers,
 			trace,
+			agents,
 			queue: undefined,
 			pause: new AbortController(),
 			pausedReason: undefined,
@@ -584,6 +600,7 @@ export class Controller implements SteeringTarget {
 			prompt:
 				run.prompts?.tasks?.[exercise.language]?.text ?? scope.suite.prompts[exercise.language] ?? FALLBACK_PROMPT,
 			adapter: scope.adapter,
+			agents: scope.agents,
 			sandbox: scope.sandbox,
 			settings: run.settings as Settings,
 			timeoutMs: run.timeout * 60_000,

@@ -144,6 +144,7 @@ export async function createRun(store: Store, config: RunConfig): Promise<Planne
 		description: config.description ?? null,
 		agent: adapter.name,
 		sandbox: sandbox.name,
+		agentProcesses: config.freshAgent || !adapter.reusable ? ("fresh" as const) : ("warm" as const),
 		suite: suite.root,
 		settings: redactSettings(settings),
 		concurrency: config.concurrency,

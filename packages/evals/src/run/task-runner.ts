@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { SandboxProfile, Settings, TaskEvent, TaskTry } from "@agent-evals/types";
+import type { Settings, TaskEvent, TaskTry } from "@agent-evals/types";
 import type { Bus } from "../bus/index.js";
 import type { PhaseTimings, Run, Task } from "../db/schema.js";
 import type { Store } from "../db/store.js";
@@ -12,7 +12,8 @@ import { McpRecorder } from "../mcp/recorder.js";
 import type { RunMcpServers } from "../mcp/run-servers.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import type { RunTrace, TaskTrace } from "../telemetry/run-trace.js";
-import { agentEnvironment } from "./agent-env.js";
+import { agentEnvironment, commandProfile } from "./agent-env.js";
+import type { AgentPool, PooledAgent } from "./agent-pool.js";
 import {
 	type AgentSession,
 	continueTask,
@@ -38,6 +39,8 @@ export interface TaskRunContext {
 	/** The suite's prompt for the exercise's language: the task text. */
 	prompt: string;
 	adapter: AgentAdapter;
+	/** The run's warm agents; without it, each attempt starts an agent of its own (`--fresh-agent`). */
+	agents?: AgentPool;
 	sandbox: Sandbox;
 	/** Sent as StartNewTask.configuration (provider and model included). */
 	settings: Settings;
@@ -130,9 +133,7 @@ export async function runTask(task: Task, ctx: TaskRunContext): Promise<TaskOutc
 		}
 		return await attempt.record(score(graded.facts), graded.extras);
 	} catch (error) {
-		if (session && !session.process.hasExited) {
-			await session.process.stop().catch(ctx.notes.catcher("stopping the agent", task.id));
-		}
+		if (session) await attempt.abandon(session);
 		await attempt.flushEvents();
 		// Anything thrown here is ours or the machine's (workspace, agent start, IPC), never the model's.
 		if (!ctx.signal.aborted && !(error instanceof InfraError)) {
@@ -140,7 +141,7 @@ export async function runTask(task: Task, ctx: TaskRunContext): Promise<TaskOutc
 		}
 		return await attempt.record(score({ stage: "setup", error: describe(error), cancelled: ctx.signal.aborted }));
 	} finally {
-		session?.ipc.disconnect();
+		if (session) attempt.disconnect(session);
 		await attempt.cleanUp();
 		attempt.endTrace();
 	}
@@ -158,8 +159,10 @@ class TaskAttempt {
 	/** StartNewTask's configuration: the run's settings, plus the reference folder for the oracle. */
 	private settings: Settings = {};
 	private agentMs = 0;
-	/** The 0700 folder of the agent's socket. */
+	/** The 0700 folder of the agent's socket (an agent of this attempt's own). */
 	private socketDir: string | undefined;
+	/** The warm agent lent to this attempt, until it is given back. */
+	private pooled: PooledAgent | undefined;
 	private readonly tries: TaskTry[] = [];
 	/** Cumulative usage at the end of the previous try, to tell each try's share. */
 	private usageBefore = { tokensIn: 0, tokensOut: 0, cost: 0, agentMs: 0, gradeMs: 0 };
@@ -229,31 +232,20 @@ class TaskAttempt {
 	async setUp(): Promise<AgentSession> {
 		const { ctx, task } = this;
 		this.dir = await mkdtemp(join(ctx.workRoot, `run${ctx.run.id}-task${task.id}-a${this.number}-`));
-		const storageDir = join(this.dir, "agent");
-		await mkdir(storageDir, { recursive: true });
 		await mkdir(this.workspace, { recursive: true });
-		const socket = await privateSocketPath();
-		this.socketDir = socket.dir;
-		const env = agentEnvironment(ctx.env ?? process.env, await this.commandProfile());
+		const onEvent = (event: TaskEvent) => {
+			this.recorder.record(event);
+			this.tracker.track(event);
+			if (event.eventName === "message") this.mcp.message(event.payload[0].message);
+			else if (event.eventName === "mcpTelemetry") this.mcp.telemetry(event.payload[1]);
+		};
 		const preparing = this.phase("workspaceMs", () => this.prepareWorkspace());
-		const starting = this.phase("agentStartMs", () =>
-			startAgentSession(
-				ctx.adapter,
-				{ workspace: this.workspace, socketPath: socket.socketPath, storageDir, env },
-				(event) => {
-					this.recorder.record(event);
-					this.tracker.track(event);
-					if (event.eventName === "message") this.mcp.message(event.payload[0].message);
-					else if (event.eventName === "mcpTelemetry") this.mcp.telemetry(event.payload[1]);
-				},
-				ctx.log,
-			),
-		);
+		const starting = this.phase("agentStartMs", () => this.startAgent(onEvent));
 		const [prepared, started] = await Promise.allSettled([preparing, starting]);
 		if (prepared.status === "rejected") {
 			if (started.status === "fulfilled") {
-				started.value.ipc.disconnect();
-				await started.value.process.stop().catch(this.ctx.notes.catcher("stopping the agent", task.id));
+				await this.giveBack(started.value, true);
+				this.disconnect(started.value);
 			}
 			throw prepared.reason;
 		}
@@ -261,15 +253,51 @@ class TaskAttempt {
 		return started.value;
 	}
 
+	/** A warm agent from the run's pool, or an agent of this attempt's own. */
+	private async startAgent(onEvent: (event: TaskEvent) => void): Promise<AgentSession> {
+		const { ctx } = this;
+		if (ctx.agents) {
+			this.pooled = await ctx.agents.acquire(onEvent);
+			return this.pooled.session;
+		}
+		const storageDir = join(this.dir ?? "", "agent");
+		await mkdir(storageDir, { recursive: true });
+		const socket = await privateSocketPath();
+		this.socketDir = socket.dir;
+		// Its commands may not see this attempt's folder (the agent's history, the oracle's
+		// reference) nor the suite (every reference solution).
+		const profile = await commandProfile(ctx.sandbox, [this.dir ?? "", resolve(ctx.run.suite)]);
+		const env = agentEnvironment(ctx.env ?? process.env, profile);
+		return startAgentSession(
+			ctx.adapter,
+			{ workspace: this.workspace, socketPath: socket.socketPath, storageDir, env },
+			onEvent,
+			ctx.log,
+		);
+	}
+
 	/**
-	 * The run's sandbox for the agent's own commands: its profile, hiding besides this attempt's
-	 * folder (the agent's history, the oracle's reference) and the suite (every reference solution).
+	 * Ends this attempt's hold on the agent: a warm agent goes back to the pool (to be reused only
+	 * when `reusable`), an agent of its own is stopped.
 	 */
-	private async commandProfile(): Promise<SandboxProfile | undefined> {
-		const profile = await this.ctx.sandbox.agentProfile?.();
-		if (!profile) return undefined;
-		const hidden = [...profile.hidden, this.dir ?? "", resolve(this.ctx.run.suite)].filter((dir) => dir !== "");
-		return { ...profile, hidden: [...new Set(hidden)] };
+	private async giveBack(session: AgentSession, reusable: boolean): Promise<void> {
+		const pooled = this.pooled;
+		if (pooled) {
+			this.pooled = undefined;
+			await this.ctx.agents?.release(pooled, reusable);
+		} else if (!session.process.hasExited) {
+			await session.process.stop();
+		}
+	}
+
+	/** After an error: the agent is not reused. */
+	async abandon(session: AgentSession): Promise<void> {
+		await this.giveBack(session, false).catch(this.ctx.notes.catcher("stopping the agent", this.task.id));
+	}
+
+	/** Drops this attempt's connection to an agent of its own (a warm agent's stays with the pool). */
+	disconnect(session: AgentSession): void {
+		if (!this.ctx.agents) session.ipc.disconnect();
 	}
 
 	private async prepareWorkspace(): Promise<void> {
@@ -314,6 +342,7 @@ class TaskAttempt {
 					userIntent: ctx.run.userIntent ?? undefined,
 					traceparent,
 					otlpEndpoint: this.trace?.run.agentEndpoint,
+					workspace: this.pooled ? this.workspace : undefined,
 				},
 				settings: this.settings,
 				prompt: ctx.prompt,
@@ -352,9 +381,14 @@ class TaskAttempt {
 		return result;
 	}
 
-	/** Ends the agent (CancelTask first when it did not finish), once its last try is over. */
+	/**
+	 * Ends the agent's part once its last try is over: a warm agent whose task completed goes back
+	 * to the pool; any other agent is ended (CancelTask first when it did not finish).
+	 */
 	async stop(session: AgentSession, turn: DriveResult): Promise<void> {
-		await stopAgent(session, turn.outcome, turn.ended);
+		const reusable = this.pooled !== undefined && turn.outcome === "completed";
+		if (!reusable) await stopAgent(session, turn.outcome, turn.ended);
+		await this.giveBack(session, reusable);
 		await this.recorder.flush();
 	}
 

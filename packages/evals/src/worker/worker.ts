@@ -19,6 +19,7 @@ import { loadSuite } from "../exercises/load.js";
 import type { Suite } from "../exercises/types.js";
 import { getRunner, runnerLanguages } from "../grading/registry.js";
 import { type RunMcpServers, runMcpServers } from "../mcp/run-servers.js";
+import { type AgentPool, runAgentPool } from "../run/agent-pool.js";
 import type { AgentAdapter } from "../run/agents/adapter.js";
 import { getAgentAdapter } from "../run/agents/registry.js";
 import { FALLBACK_PROMPT, MAX_INFRA_ATTEMPTS } from "../run/defaults.js";
@@ -71,6 +72,8 @@ interface RunScope {
 	sandbox: Sandbox;
 	mcpServers: RunMcpServers | undefined;
 	notes: RunNotes;
+	/** Warm agents for the run's tasks on this worker, when the run has them. */
+	agents: AgentPool | undefined;
 }
 
 interface Running {
@@ -149,6 +152,9 @@ export class EvalsWorker {
 		await this.advertise();
 		await Promise.all(this.queues.map((worker) => worker.close()));
 		for (const timer of this.timers) clearInterval(timer);
+		const scopes = [...this.scopes.values()];
+		this.scopes.clear();
+		await Promise.all(scopes.map((scope) => this.retire(scope)));
 		await this.options.bus.coordination.withdraw(this.name).catch(() => undefined);
 		this.connection.disconnect();
 	}
@@ -191,8 +197,12 @@ export class EvalsWorker {
 			const task = await store.tasks.get(taskId).catch(() => undefined);
 			if (task?.status === "cancelled") entry.abort.abort();
 		}
-		// A run with nothing running here any more gives up its cached suite.
-		for (const runId of this.scopes.keys()) if (!runIds.has(runId)) this.scopes.delete(runId);
+		// A run with nothing running here any more gives up its cached suite and its warm agents.
+		for (const [runId, scope] of this.scopes) {
+			if (runIds.has(runId)) continue;
+			this.scopes.delete(runId);
+			void this.retire(scope);
+		}
 	}
 
 	private async process(job: Job<TaskJobData>): Promise<void> {
@@ -312,11 +322,12 @@ export class EvalsWorker {
 							scope.suite.prompts[exercise.language] ??
 							FALLBACK_PROMPT,
 						adapter: scope.adapter,
+						agents: scope.agents,
 						sandbox: scope.sandbox,
 						settings: run.settings as Settings,
 						timeoutMs: run.timeout * 60_000,
 						gradeTimeoutMs: run.commandTimeout * 1000,
-						workRoot: join(this.options.evalsHome, "work"),
+						workRoot: this.workRoot,
 						signal: abort.signal,
 						log: (message) => this.log(`run ${run.id} task ${task.id}: ${message}`),
 						notes: scope.notes,
@@ -348,19 +359,42 @@ export class EvalsWorker {
 	private scope(run: Run): Promise<RunScope> {
 		let scope = this.scopes.get(run.id);
 		if (!scope) {
-			scope = (async () => ({
-				suite: await loadSuite(run.suite),
-				adapter: getAgentAdapter(run.agent),
-				sandbox: getSandbox(run.sandbox),
-				mcpServers: runMcpServers(run),
-				// Notes go to this worker's log: the run's stored notes belong to its controller.
-				notes: new RunNotes(run.id, (message) => this.log(message)),
-			}))();
+			scope = (async () => {
+				const adapter = getAgentAdapter(run.agent);
+				const sandbox = getSandbox(run.sandbox);
+				return {
+					suite: await loadSuite(run.suite),
+					adapter,
+					sandbox,
+					mcpServers: runMcpServers(run),
+					// Notes go to this worker's log: the run's stored notes belong to its controller.
+					notes: new RunNotes(run.id, (message) => this.log(message)),
+					agents: runAgentPool({
+						run,
+						adapter,
+						sandbox,
+						workRoot: this.workRoot,
+						env: this.options.env,
+						log: (message) => this.log(`run ${run.id}: ${message}`),
+					}),
+				};
+			})();
 			// A failure is not cached: the suite may appear (a mount) before the next task.
 			scope.catch(() => this.scopes.delete(run.id));
 			this.scopes.set(run.id, scope);
 		}
 		return scope;
+	}
+
+	/** Ends a run scope's warm agents (each lent one once its task is over). */
+	private async retire(scope: Promise<RunScope>): Promise<void> {
+		await (await scope.catch(() => undefined))?.agents
+			?.close()
+			.catch((error: unknown) => this.log(`closing warm agents: ${(error as Error).message}`));
+	}
+
+	private get workRoot(): string {
+		return join(this.options.evalsHome, "work");
 	}
 
 	private log(message: string): void {

@@ -512,8 +512,11 @@ export function RunPage({ id }: { id: number }) {
 						<span>
 							<span className="muted">model</span> {run.model}
 						</span>
-						<span>
-							<span className="muted">agent</span> {run.agent}
+						<span data-testid="run-agent">
+							<span className="muted">agent</span> {run.agent}{" "}
+							<span className="muted">
+								({run.agentProcesses === "warm" ? "warm processes, reused" : "a process per task"})
+							</span>
 						</span>
 						<span data-testid="run-sandbox">
 							<span className="muted">sandbox</span> {run.sandbox}

@@ -37,6 +37,11 @@ export async function executeRun(
 					: `Run ${created.run.id}: ${total} task${total === 1 ? "" : "s"} with ${what}\n`,
 			);
 			process.stderr.write(`Sandbox: ${created.sandbox.description.replace(/^sandbox /, "")}\n`);
+			process.stderr.write(
+				created.run.agentProcesses === "warm"
+					? "Agents: warm, one process per slot serving task after task (--fresh-agent: one per task)\n"
+					: "Agents: a new process for every task\n",
+			);
 		}
 		const runs = await executeWithProgress(
 			ctx,

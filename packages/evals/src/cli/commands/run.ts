@@ -28,6 +28,10 @@ export function registerRun(program: Command): void {
 			`where the agent's commands and the tests run: auto (bwrap where it works here, else local), ${sandboxNames().join(", ")}`,
 			runDefaults.sandbox,
 		)
+		.option(
+			"--fresh-agent",
+			"start a new agent process for every task (default: one warm agent per slot, reused; third-party agents always start fresh)",
+		)
 		.option("-s, --suite <path>", "exercise suite folder (default: the bundled exercises/)")
 		.option("-i, --include <language>", "only these languages (repeatable or comma-separated)", language)
 		.option("-e, --exclude <language>", "leave out these languages (repeatable or comma-separated)", language)

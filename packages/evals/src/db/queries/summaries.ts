@@ -26,6 +26,7 @@ export function toRunSummary(run: Run, totals: RunTotals, toolUsage: ToolUsage |
 		provider: run.provider,
 		agent: run.agent,
 		sandbox: run.sandbox,
+		agentProcesses: run.agentProcesses,
 		mcpServer: run.mcpServer,
 		groupId: run.groupId,
 		arm: run.arm,

@@ -29,6 +29,11 @@ export class AgentStartError extends Error {
 export interface AgentAdapter {
 	readonly name: string;
 	readonly description: string;
+	/**
+	 * Whether one process can serve task after task, moved to each task's workspace with
+	 * SetTaskContext (warm agents). Others get a fresh process per task.
+	 */
+	readonly reusable?: boolean;
 	/** Why this adapter cannot run on this machine (a missing binary), or undefined if it can. */
 	unavailableReason(): Promise<string | undefined>;
 	/** Why this agent cannot use models of `provider` (a CLI that speaks one API), or undefined. */

@@ -4,8 +4,9 @@ import { spawnAgentProcess } from "./child-agent.js";
 
 /** Our own headless agent, `evals-agent`, from the @agent-evals/agent package. */
 export class BuiltinAgentAdapter implements AgentAdapter {
-	readonly name = "builtin";
+	readonly name: string = "builtin";
 	readonly description = "evals-agent, the headless agent in this repository (any provider, offline models)";
+	readonly reusable = true;
 
 	async unavailableReason(): Promise<string | undefined> {
 		try {
