@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { appendFile, mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
@@ -25,19 +25,31 @@ const EXCLUDES = [
 ];
 export const MAX_DIFF_CHARS = 256 * 1024;
 
-async function git(cwd: string, args: string[]): Promise<string> {
-	const { stdout } = await run("git", [...IDENTITY, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+/*
+ * Each phase is one `sh` that runs the git commands in turn, not one spawn per git command: a
+ * child forked from the controller pays for the controller's memory (the embedded database holds
+ * hundreds of megabytes), a child forked from `sh` does not. The identity goes in as "$@".
+ */
+async function gitScript(cwd: string, script: string): Promise<string> {
+	const { stdout } = await run("sh", ["-c", script, "sh", ...IDENTITY], {
+		cwd,
+		// Never a repository around the workspace (an EVALS_HOME inside a checkout): only its own.
+		env: { ...process.env, GIT_DIR: join(cwd, ".git"), GIT_WORK_TREE: cwd },
+		maxBuffer: 64 * 1024 * 1024,
+	});
 	return stdout;
 }
 
 /** Commits the pristine workspace so the agent's changes can be shown as a diff afterwards. */
 export async function commitBaseline(workspace: string): Promise<boolean> {
 	try {
-		await git(workspace, ["init", "-q"]);
+		// Written first: `git init` keeps an existing exclude file.
 		await mkdir(join(workspace, ".git", "info"), { recursive: true });
-		await appendFile(join(workspace, ".git", "info", "exclude"), `${EXCLUDES.join("\n")}\n`);
-		await git(workspace, ["add", "-A"]);
-		await git(workspace, ["commit", "-q", "--allow-empty", "-m", "baseline"]);
+		await writeFile(join(workspace, ".git", "info", "exclude"), `${EXCLUDES.join("\n")}\n`);
+		await gitScript(
+			workspace,
+			'git "$@" init -q && git "$@" add -A && git "$@" commit -q --allow-empty --no-verify -m baseline',
+		);
 		return true;
 	} catch {
 		return false; // no git: the task still runs, without a diff
@@ -47,8 +59,7 @@ export async function commitBaseline(workspace: string): Promise<boolean> {
 /** What the agent changed since the baseline, as a unified diff (capped). */
 export async function workspaceDiff(workspace: string): Promise<string> {
 	try {
-		await git(workspace, ["add", "-A"]);
-		const diff = await git(workspace, ["diff", "--cached", "--no-color", "--no-ext-diff", "HEAD"]);
+		const diff = await gitScript(workspace, 'git "$@" add -A && git "$@" diff --cached --no-color --no-ext-diff HEAD');
 		return diff.length > MAX_DIFF_CHARS
 			? `${diff.slice(0, MAX_DIFF_CHARS)}\n[diff cut at ${MAX_DIFF_CHARS} characters]\n`
 			: diff;
