@@ -57,9 +57,13 @@ const OVERLAY_SCRIPT = [
 	"shift 4",
 	// mount lives in /usr/bin or /bin; the command's own PATH is left as it is for the exec below.
 	'PATH=/usr/sbin:/usr/bin:/sbin:/bin mount -t tmpfs -o "size=$size,mode=0700" agent-evals "$scratch"',
+	// One mkdir for every overlay's folders: each process here is paid for on every command.
+	'i=0 dirs=""',
+	'while [ "$i" -lt "$count" ]; do dirs="$dirs u$i w$i m$i"; i=$((i + 1)); done',
+	// Unquoted on purpose: the names are ours (u0 w0 m0 …), relative to the scratch folder.
+	'cd "$scratch" && mkdir $dirs && cd /',
 	"i=0",
 	'while [ "$i" -lt "$count" ]; do',
-	'  mkdir "$scratch/u$i" "$scratch/w$i" "$scratch/m$i"',
 	'  PATH=/usr/sbin:/usr/bin:/sbin:/bin mount -t overlay agent-evals -o "lowerdir=$1,upperdir=$scratch/u$i,workdir=$scratch/w$i$extra" "$scratch/m$i"',
 	"  shift",
 	"  i=$((i + 1))",

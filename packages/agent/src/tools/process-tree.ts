@@ -26,13 +26,16 @@ export async function processGroupAlive(pgid: number): Promise<boolean> {
 	} catch {
 		return true;
 	}
-	for (const pid of pids) {
-		const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
-		// "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses, so parse after the last ")".
-		const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-		if (Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X") return true;
-	}
-	return false;
+	// Read side by side: one after another, a few dozen processes took ~50 ms, paid on every command.
+	const members = await Promise.all(
+		pids.map(async (pid) => {
+			const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+			// "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses, so parse after the last ")".
+			const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+			return Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X";
+		}),
+	);
+	return members.includes(true);
 }
 
 /** Whether a single process is alive (zombies count as dead). */

@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { Language } from "@agent-evals/types";
 import { capText } from "../sandbox/output.js";
 import { type ExecResult, type Sandbox, SandboxUnavailableError } from "../sandbox/sandbox.js";
 import {
@@ -64,6 +65,7 @@ export class GradingSession {
 	constructor(
 		private readonly sandbox: Sandbox,
 		readonly workspace: string,
+		private readonly language: Language,
 		options: GradeOptions,
 		private readonly runnerEnv: Record<string, string>,
 		signal?: AbortSignal,
@@ -105,6 +107,7 @@ export class GradingSession {
 		const result = await this.sandbox.exec(command, {
 			cwd,
 			workspace: this.workspace,
+			language: this.language,
 			writablePaths: [...this.extraPaths.writable, ...(options.writablePaths ?? [])],
 			readablePaths: [...this.extraPaths.readable, ...(options.readablePaths ?? [])],
 			timeoutMs,
@@ -169,6 +172,7 @@ export class GradingSession {
 			{
 				cwd: this.workspace,
 				workspace: this.workspace,
+				language: this.language,
 				timeoutMs: Math.min(this.timeoutMs, 15_000),
 				env: this.environment(),
 				...(this.signal ? { signal: this.signal } : {}),
@@ -191,6 +195,8 @@ export function missingToolsSummary(missing: string[]): string {
 }
 
 export interface GradingContext {
+	/** The runner's language: its commands get that toolchain's caches. */
+	language: Language;
 	sandbox: Sandbox;
 	workspace: string;
 	options: GradeOptions | undefined;
@@ -208,7 +214,14 @@ export async function runGrading(
 ): Promise<GradeResult> {
 	const startedAt = performance.now();
 	const options = context.options ?? {};
-	const session = new GradingSession(context.sandbox, context.workspace, options, context.env, options.signal);
+	const session = new GradingSession(
+		context.sandbox,
+		context.workspace,
+		context.language,
+		options,
+		context.env,
+		options.signal,
+	);
 	let outcome: { verdict: Verdict; summary: string };
 	try {
 		if (options.signal?.aborted) throw new GradingStop("infra", "grading cancelled");

@@ -4,13 +4,13 @@ import os from "node:os";
 import path from "node:path";
 import { KILL_GRACE_MS } from "@agent-evals/agent/process-tree";
 import { findPidsCgroupParent, formatBytes, prepareLaunch, watchDiskSpace } from "@agent-evals/agent/sandbox";
-import type { SandboxLimits, SandboxProfile } from "@agent-evals/types";
+import type { Language, SandboxLimits, SandboxProfile } from "@agent-evals/types";
 import { evalsHome } from "../run/defaults.js";
 import { allowedEnvironment } from "./environment.js";
 import { checkDirectory, notStarted } from "./local.js";
 import { runProcessTree } from "./process.js";
 import { type ExecOptions, type ExecResult, type Sandbox, SandboxUnavailableError } from "./sandbox.js";
-import { toolchainLayout } from "./toolchains.js";
+import { type ToolchainLayout, toolchainLayout } from "./toolchains.js";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -60,18 +60,29 @@ export class BwrapSandbox implements Sandbox {
 	readonly name = "bwrap";
 	readonly offline = true;
 	private profileReady: Promise<SandboxProfile> | undefined;
+	private layoutReady: Promise<ToolchainLayout> | undefined;
 	private availability: Promise<string | undefined> | undefined;
 
 	constructor(private readonly options: BwrapSandboxOptions = {}) {}
 
 	/** Resolved once: paths of the tools, the toolchain folders, the allowed environment, the limits. */
 	profile(): Promise<SandboxProfile> {
-		this.profileReady ??= buildProfile(this.options);
+		this.layoutReady ??= toolchainLayout(this.options.env ?? process.env);
+		this.profileReady ??= buildProfile(this.options, this.layoutReady);
 		return this.profileReady;
 	}
 
 	agentProfile(): Promise<SandboxProfile> {
 		return this.profile();
+	}
+
+	/** The profile for one command: with only its language's toolchain overlays when it names one. */
+	private async commandProfile(language: Language | undefined): Promise<SandboxProfile> {
+		const profile = await this.profile();
+		if (language === undefined) return profile;
+		const layout = await this.layoutReady;
+		const own = new Set(layout?.overlaysByLanguage[language] ?? profile.overlays);
+		return { ...profile, overlays: profile.overlays.filter((dir) => own.has(dir)) };
 	}
 
 	/** Runs `true` through the whole sandbox once: whatever stops it is the reason. */
@@ -99,7 +110,7 @@ export class BwrapSandbox implements Sandbox {
 		await checkDirectory(this.name, options.cwd);
 		if (workspace !== options.cwd) await checkDirectory(this.name, workspace);
 		if (options.signal?.aborted) return notStarted();
-		const profile = await this.profile();
+		const profile = await this.commandProfile(options.language);
 		let launch: Awaited<ReturnType<typeof prepareLaunch>>;
 		try {
 			launch = await prepareLaunch(profile, {
@@ -144,7 +155,10 @@ export class BwrapSandbox implements Sandbox {
 	}
 }
 
-async function buildProfile(options: BwrapSandboxOptions): Promise<SandboxProfile> {
+async function buildProfile(
+	options: BwrapSandboxOptions,
+	layoutReady: Promise<ToolchainLayout>,
+): Promise<SandboxProfile> {
 	const source = options.env ?? process.env;
 	const [bwrap, unshare, prlimit] = await Promise.all(
 		["bwrap", "unshare", "prlimit"].map((tool) => findOnPath(tool, source.PATH)),
@@ -162,7 +176,7 @@ async function buildProfile(options: BwrapSandboxOptions): Promise<SandboxProfil
 		if (found === undefined) throw new SandboxUnavailableError("bwrap", `${tool} is not on PATH (install util-linux)`);
 	}
 	const home = source.HOME || os.homedir();
-	const layout = await toolchainLayout(source);
+	const layout = await layoutReady;
 	const limits = { ...DEFAULT_BWRAP_LIMITS, ...options.limits };
 	// The kernel exempts root from RLIMIT_NPROC; a pids cgroup bounds a fork bomb instead.
 	const pidsCgroup = process.geteuid?.() === 0 ? await findPidsCgroupParent() : undefined;

@@ -1,4 +1,4 @@
-import type { SandboxProfile } from "@agent-evals/types";
+import type { Language, SandboxProfile } from "@agent-evals/types";
 
 /**
  * The seam every command of a task goes through: the agent's tool calls and the unit tests that
@@ -37,6 +37,11 @@ export interface ExecOptions {
 	 * inside it or is it). Default: cwd.
 	 */
 	workspace?: string;
+	/**
+	 * The language whose toolchain the command runs (grading knows it): a sandbox that mounts
+	 * toolchain caches per command mounts only that language's. Default: every language's.
+	 */
+	language?: Language;
 	/** Host folders outside the workspace the command must be able to change (a build folder). */
 	writablePaths?: readonly string[];
 	/** Host folders outside the workspace the command must be able to read although a sandbox hides them. */

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
+import type { Language } from "@agent-evals/types";
 import { jsCacheDir } from "../grading/js-cache-dir.js";
 
 /**
@@ -11,6 +12,11 @@ import { jsCacheDir } from "../grading/js-cache-dir.js";
 export interface ToolchainLayout {
 	readOnly: string[];
 	overlays: string[];
+	/**
+	 * The overlays each language's tools write to. Each overlay is a mount on every command, so a
+	 * command that names its language (grading does) gets only that language's.
+	 */
+	overlaysByLanguage: Record<Language, string[]>;
 	env: Record<string, string>;
 }
 
@@ -26,7 +32,6 @@ export async function toolchainLayout(source: Env): Promise<ToolchainLayout> {
 	const home = source.HOME || os.homedir();
 	const inHome = (...parts: string[]) => path.join(home, ...parts);
 	const readOnly: string[] = [];
-	const overlays: string[] = [];
 	const env: Record<string, string> = {};
 
 	// Toolchains installed under $HOME (rustup, pyenv, go/bin, nvm, …): the folder below $HOME that holds each PATH entry.
@@ -46,7 +51,7 @@ export async function toolchainLayout(source: Env): Promise<ToolchainLayout> {
 	readOnly.push(goModCache);
 	if (go.GOROOT) readOnly.push(go.GOROOT);
 	const goCache = go.GOCACHE || source.GOCACHE || path.join(source.XDG_CACHE_HOME || inHome(".cache"), "go-build");
-	overlays.push(goCache);
+	const goOverlays = [goCache];
 	Object.assign(env, {
 		GOPATH: goPath,
 		GOMODCACHE: goModCache,
@@ -58,17 +63,17 @@ export async function toolchainLayout(source: Env): Promise<ToolchainLayout> {
 	// Rust: rustup's toolchains read-only; cargo's home through an overlay (it locks and unpacks there).
 	const cargoHome = source.CARGO_HOME || inHome(".cargo");
 	const rustupHome = source.RUSTUP_HOME || inHome(".rustup");
-	overlays.push(cargoHome);
+	const rustOverlays = [cargoHome];
 	readOnly.push(rustupHome);
 	Object.assign(env, { CARGO_HOME: cargoHome, RUSTUP_HOME: rustupHome, CARGO_NET_OFFLINE: "true" });
 
 	// Java: Maven's and Gradle's repositories through overlays (both write bookkeeping beside the jars).
-	overlays.push(inHome(".m2"), source.GRADLE_USER_HOME || inHome(".gradle"));
+	const javaOverlays = [inHome(".m2"), source.GRADLE_USER_HOME || inHome(".gradle")];
 
 	// JavaScript: npm's cache (logs, index), our dependency cache (node_modules links point into it,
 	// corepack keeps its managers there), corepack's default home, yarn's and pnpm's caches.
 	const cacheHome = source.XDG_CACHE_HOME || inHome(".cache");
-	overlays.push(
+	const jsOverlays = [
 		source.npm_config_cache || source.NPM_CONFIG_CACHE || inHome(".npm"),
 		jsCacheDir(source),
 		source.COREPACK_HOME || path.join(cacheHome, "node", "corepack"),
@@ -76,7 +81,7 @@ export async function toolchainLayout(source: Env): Promise<ToolchainLayout> {
 		path.join(cacheHome, "yarn"),
 		path.join(cacheHome, "pnpm"),
 		path.join(source.XDG_DATA_HOME || inHome(".local", "share"), "pnpm"),
-	);
+	];
 	Object.assign(env, { npm_config_offline: "true", YARN_ENABLE_NETWORK: "0", COREPACK_ENABLE_NETWORK: "0" });
 
 	// Python: pyenv's interpreters and the user's site-packages, read-only; pip cannot download.
@@ -84,8 +89,22 @@ export async function toolchainLayout(source: Env): Promise<ToolchainLayout> {
 	env.PIP_NO_INDEX = "1";
 
 	const unique = (dirs: string[]) => [...new Set(dirs.map((dir) => path.resolve(dir)))];
-	const overlaid = unique(overlays);
-	return { readOnly: unique(readOnly).filter((dir) => !overlaid.includes(dir)), overlays: overlaid, env };
+	const overlaysByLanguage: Record<Language, string[]> = {
+		go: unique(goOverlays),
+		rust: unique(rustOverlays),
+		java: unique(javaOverlays),
+		javascript: unique(jsOverlays),
+		typescript: unique(jsOverlays),
+		python: [],
+		cpp: [],
+	};
+	const overlaid = unique([...goOverlays, ...rustOverlays, ...javaOverlays, ...jsOverlays]);
+	return {
+		readOnly: unique(readOnly).filter((dir) => !overlaid.includes(dir)),
+		overlays: overlaid,
+		overlaysByLanguage,
+		env,
+	};
 }
 
 /** `go env` for the folders we mount; empty when go is not installed or does not answer. */
