@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, realpath, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -274,5 +274,31 @@ describe("choosing a sandbox", () => {
 		expect(result).toBeInstanceOf(SandboxUnavailableError);
 		expect((result as Error).message).toMatch(/the sandbox did not start/);
 		expect((await sandbox.exec("exit 3", { cwd: await tempDir(), timeoutMs: 5_000 })).exitCode).toBe(3);
+	});
+});
+
+describe("bwrap toolchain caches", () => {
+	// Each cache is a mount on every command: a command that names its language gets only that
+	// language's, every other one stays hidden with the rest of $HOME.
+	it("shows a command only its language's caches, and every cache to a command that names none", async () => {
+		const home = await tempDir();
+		await mkdir(path.join(home, ".cargo"));
+		await writeFile(path.join(home, ".cargo", "marker"), "cargo");
+		await mkdir(path.join(home, ".npm"));
+		await writeFile(path.join(home, ".npm", "marker"), "npm");
+		const sandbox = new BwrapSandbox({ env: { PATH: process.env.PATH, HOME: home } });
+		const cwd = await tempDir();
+		const seen = async (language?: "rust" | "python" | "javascript") => {
+			const result = await sandbox.exec("cat ~/.cargo/marker ~/.npm/marker 2>/dev/null; true", {
+				cwd,
+				timeoutMs: 20_000,
+				...(language ? { language } : {}),
+			});
+			return result.output;
+		};
+		expect(await seen("rust")).toBe("cargo");
+		expect(await seen("javascript")).toBe("npm");
+		expect(await seen("python")).toBe("");
+		expect(await seen()).toBe("cargonpm");
 	});
 });
