@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import type { TaskEvent } from "@agent-evals/types";
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, DatabaseOpenError, openDatabase } from "../src/db/client.js";
 import { ZERO_TOTALS } from "../src/db/queries/totals.js";
 import { runs, taskEvents, taskMetrics, tasks, toolErrors } from "../src/db/schema.js";
-import { readSeed, writeSeed } from "../src/db/seed.js";
+import { readSeed, unpackSeed, writeSeed } from "../src/db/seed.js";
 import { Store, ZERO_METRICS } from "../src/db/store.js";
 import { databaseUrl, scratchDatabases } from "./helpers/postgres.js";
 
@@ -570,6 +571,28 @@ describe("opening databases", () => {
 			} finally {
 				await unseeded.close();
 			}
+		},
+		OPEN_TIMEOUT,
+	);
+
+	it(
+		"unpacks the seed into a new data directory in one piece, or leaves it empty when it cannot",
+		async () => {
+			const seed = path.join(home, "unpack-seed.tar.gz");
+			await writeSeed(seed);
+			const dataDir = path.join(home, "unpacked", "db");
+			await mkdir(dataDir, { recursive: true });
+			expect(await unpackSeed(seed, dataDir)).toBe(true);
+			expect(existsSync(path.join(dataDir, "PG_VERSION"))).toBe(true);
+
+			// Not an archive: nothing is left half-made, beside it or in it.
+			const broken = path.join(home, "broken.tar.gz");
+			await writeFile(broken, "not a tarball");
+			const other = path.join(home, "unpack-fails", "db");
+			await mkdir(other, { recursive: true });
+			expect(await unpackSeed(broken, other)).toBe(false);
+			expect(readdirSync(other)).toEqual([]);
+			expect(readdirSync(path.dirname(other))).toEqual(["db"]);
 		},
 		OPEN_TIMEOUT,
 	);

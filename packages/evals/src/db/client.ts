@@ -9,7 +9,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { type Schema, schema } from "./schema.js";
-import { defaultSeedPath, migrationsFolder, readSeed } from "./seed.js";
+import { currentSeed, defaultSeedPath, migrationsFolder, readSeed, unpackSeed } from "./seed.js";
 
 /** The drizzle instance, one type for both backends: only what PostgreSQL and PGlite share. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -78,8 +78,11 @@ async function openPglite(dataDir: string | undefined, seedPath: string | false)
 	try {
 		// Only memory or a directory PostgreSQL never initialised takes the seed; an existing one is never touched.
 		const fresh = !dataDir || !(await exists(path.join(dataDir, "PG_VERSION")));
-		const seed = fresh && seedPath ? await readSeed(seedPath) : undefined;
-		seeded = seed !== undefined;
+		const seedFile = fresh && seedPath ? await currentSeed(seedPath) : undefined;
+		// On disk, the seed is unpacked into the data directory; in memory (or when tar cannot), PGlite loads it.
+		const unpacked = seedFile !== undefined && dataDir !== undefined && (await unpackSeed(seedFile, dataDir));
+		const seed = seedFile !== undefined && !unpacked ? await readSeed(seedFile) : undefined;
+		seeded = unpacked || seed !== undefined;
 		client = new PGlite(dataDir ?? "memory://", seed ? { loadDataDir: seed } : {});
 		await client.waitReady;
 		const db = drizzlePglite({ client, schema });

@@ -1,10 +1,14 @@
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { access, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
+
+const execFileAsync = promisify(execFile);
 
 /*
  * A fresh embedded database spends seconds in PGlite's initdb before the first migration runs.
@@ -51,14 +55,45 @@ export async function writeSeed(seedPath = defaultSeedPath, folder = migrationsF
 	}
 }
 
-/** The seed as PGlite's `loadDataDir` takes it, or undefined when there is none for these migrations. */
-export async function readSeed(seedPath = defaultSeedPath, folder = migrationsFolder): Promise<Blob | undefined> {
+/** The seed's path when there is one for these migrations, else undefined. */
+export async function currentSeed(seedPath = defaultSeedPath, folder = migrationsFolder): Promise<string | undefined> {
 	try {
 		const manifest = JSON.parse(await readFile(manifestPathOf(seedPath), "utf8")) as { migrations?: unknown };
 		if (manifest.migrations !== (await migrationsHash(folder))) return undefined;
-		return new Blob([await readFile(seedPath)]);
+		await access(seedPath);
+		return seedPath;
 	} catch {
 		// No seed (a build without one, a partial copy): the start is slower, nothing else.
 		return undefined;
+	}
+}
+
+/** The seed as PGlite's `loadDataDir` takes it, or undefined when there is none for these migrations. */
+export async function readSeed(seedPath = defaultSeedPath, folder = migrationsFolder): Promise<Blob | undefined> {
+	const current = await currentSeed(seedPath, folder);
+	return current === undefined ? undefined : new Blob([await readFile(current)]);
+}
+
+/**
+ * Unpacks the seed into `dataDir` (which must be empty) with the system's tar: several times
+ * faster than PGlite's `loadDataDir`, which unpacks into its in-memory file system and then
+ * writes every file out. Unpacked aside and moved into place, so a crash halfway leaves no half
+ * data directory. False when tar is missing or fails: the caller falls back to `loadDataDir`.
+ */
+export async function unpackSeed(seedPath: string, dataDir: string): Promise<boolean> {
+	const aside = `${dataDir}.unpacking-${process.pid}`;
+	try {
+		await rm(aside, { recursive: true, force: true });
+		await mkdir(aside, { recursive: true });
+		// PGlite's archive names its members from "/": tar takes the leading slash off, as wanted.
+		await execFileAsync("tar", ["-xzf", seedPath, "-C", aside]);
+		await access(path.join(aside, "PG_VERSION"));
+		await rmdir(dataDir);
+		await rename(aside, dataDir);
+		return true;
+	} catch {
+		await rm(aside, { recursive: true, force: true }).catch(() => {});
+		await mkdir(dataDir, { recursive: true });
+		return false;
 	}
 }
