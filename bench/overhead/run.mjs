@@ -622,6 +622,11 @@ function printText(s) {
 					["evals-agent --help (Node + loading the agent's modules)", fmtMs(startup.agentHelpMs)],
 					["evals runs --json, existing EVALS_HOME", fmtMs(startup.evalsExistingMs)],
 					["evals runs --json, fresh EVALS_HOME (creates the database)", fmtMs(startup.evalsFreshMs)],
+					["spawn of /bin/true from a bare Node process (mean of 30)", fmtMs(startup.fork.bareMs)],
+					[
+						`… from one holding the embedded database (${startup.fork.rssMb} MB resident)`,
+						`${fmtMs(startup.fork.holdingMs)} (${(startup.fork.holdingMs / startup.fork.bareMs).toFixed(1)}×)`,
+					],
 				],
 			),
 		);
@@ -694,6 +699,7 @@ async function profileStartup(samples = 3) {
 	const agentHelpMs = [];
 	const evalsFreshMs = [];
 	const evalsExistingMs = [];
+	let fork;
 	for (let i = 0; i < samples; i++) {
 		nodeMs.push(await time(["-e", "0"]));
 		agentHelpMs.push(await time([AGENT_CLI, "--help"]));
@@ -706,6 +712,7 @@ async function profileStartup(samples = 3) {
 		delete env.REDIS_URL;
 		evalsFreshMs.push(await time([EVALS_CLI, "runs", "--json"], env));
 		for (let i = 0; i < samples; i++) evalsExistingMs.push(await time([EVALS_CLI, "runs", "--json"], env));
+		fork = await forkCost(env);
 	} finally {
 		await rm(home, { recursive: true, force: true });
 		scratch.delete(home);
@@ -715,7 +722,36 @@ async function profileStartup(samples = 3) {
 		agentHelpMs: median(agentHelpMs),
 		evalsFreshMs: median(evalsFreshMs),
 		evalsExistingMs: median(evalsExistingMs),
+		fork,
 	};
+}
+
+/**
+ * The fork tax: a child forked from a process pays for copying its page tables, so every spawn
+ * from a controller holding PGlite is slower than from a small process. Measured in one child
+ * process, before and after it opens the embedded database of `env.EVALS_HOME`.
+ */
+async function forkCost(env) {
+	const script = `
+		const { execFileSync } = await import("node:child_process");
+		const spawnMs = () => {
+			const start = performance.now();
+			for (let i = 0; i < 30; i++) execFileSync("/bin/true");
+			return (performance.now() - start) / 30;
+		};
+		const bareMs = spawnMs();
+		const { openDatabase } = await import(${JSON.stringify(EVALS_LIB)});
+		const database = await openDatabase({ evalsHome: process.env.EVALS_HOME });
+		try {
+			const holdingMs = spawnMs();
+			const rssMb = Math.round(process.memoryUsage().rss / 1e6);
+			process.stdout.write(JSON.stringify({ bareMs, holdingMs, rssMb }));
+		} finally {
+			await database.close();
+		}`;
+	const result = await runProcess(process.execPath, ["--input-type=module", "-e", script], { env, timeoutMs: 120_000 });
+	if (result.code !== 0) throw new Error(`the fork-cost probe failed: ${result.stderr.slice(-1000)}`);
+	return JSON.parse(result.stdout);
 }
 
 /** The commit measured, "+dirty" with uncommitted changes, and the newest file of the built packages. */
