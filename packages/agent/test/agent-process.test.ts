@@ -231,12 +231,14 @@ describe("evals-agent as a child process", () => {
 		expect(await agent.exited).toEqual({ code: 0, signal: null });
 		expect(existsSync(agent.socket)).toBe(false);
 
+		// The parent dies once the agent serves: earlier, on a loaded machine, the agent could start
+		// after its parent was gone and take init for its parent (the case of the next test).
 		const socket = join(tempDir("sock"), "orphan.sock");
 		const parent = spawn(
 			process.execPath,
 			[
 				"-e",
-				`const c = require("node:child_process").spawn(process.execPath, ${JSON.stringify([AGENT_CLI, "--workspace", workspace, "--socket", socket, "--storage", tempDir("storage")])}, { stdio: "ignore" }); console.log(c.pid); setTimeout(() => process.exit(0), 500);`,
+				`const c = require("node:child_process").spawn(process.execPath, ${JSON.stringify([AGENT_CLI, "--workspace", workspace, "--socket", socket, "--storage", tempDir("storage")])}, { stdio: "ignore" }); console.log(c.pid); const fs = require("node:fs"); setInterval(() => fs.existsSync(${JSON.stringify(socket)}) && process.exit(0), 50);`,
 			],
 			{ stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, AGENT_EVALS_HOME: tempDir("home") } },
 		);

@@ -77,12 +77,14 @@ async function storedTraceId(runId: number): Promise<string | null> {
 	}
 }
 
-/** The agent's log of the run's (kept) task workspace. */
+/** The log of the run's (kept) warm agent: the run has one task, so one agent. */
 function agentLog(runId: number): string {
 	const work = join(home, "work");
-	const dir = readdirSync(work).find((name) => name.startsWith(`run${runId}-`));
-	if (!dir) throw new Error(`no workspace of run ${runId} in ${work}`);
-	return readFileSync(join(work, dir, "agent", "logs", "evals-agent.log"), "utf8");
+	const pool = readdirSync(work).find((name) => name.startsWith(`run${runId}-agents-`));
+	if (!pool) throw new Error(`no agents' folder of run ${runId} in ${work}`);
+	const [agent] = readdirSync(join(work, pool));
+	if (!agent) throw new Error(`no agent in ${join(work, pool)}`);
+	return readFileSync(join(work, pool, agent, "storage", "logs", "evals-agent.log"), "utf8");
 }
 
 async function closedPort(): Promise<number> {

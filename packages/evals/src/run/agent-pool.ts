@@ -28,6 +28,8 @@ export interface AgentPoolOptions {
 	env: () => Promise<NodeJS.ProcessEnv>;
 	log: (message: string) => void;
 	maxTasks?: number;
+	/** Keep the agents' folders (their logs and task histories) when they end, as `--keep-workspaces` asks. */
+	keep?: boolean;
 }
 
 /** One agent process of the pool, lent to one task at a time. */
@@ -126,7 +128,9 @@ export class AgentPool {
 	}
 
 	private async removeRootWhenDone(): Promise<void> {
-		if (this.closed && this.agents.size === 0) await rm(this.options.root, { recursive: true, force: true });
+		if (this.closed && this.agents.size === 0 && !this.options.keep) {
+			await rm(this.options.root, { recursive: true, force: true });
+		}
 	}
 
 	private async start(env: NodeJS.ProcessEnv): Promise<PooledAgent> {
@@ -161,7 +165,7 @@ export class AgentPool {
 		);
 		session.ipc.disconnect();
 		await Promise.all([
-			rm(agent.home, { recursive: true, force: true }),
+			this.options.keep ? undefined : rm(agent.home, { recursive: true, force: true }),
 			rm(agent.socketDir, { recursive: true, force: true }),
 		]);
 		await this.removeRootWhenDone();
@@ -181,6 +185,7 @@ export function runAgentPool(options: {
 	workRoot: string;
 	env: NodeJS.ProcessEnv | undefined;
 	log: (message: string) => void;
+	keep?: boolean;
 }): AgentPool | undefined {
 	const { run, adapter, sandbox, workRoot } = options;
 	if (run.agentProcesses !== "warm" || !adapter.reusable) return undefined;
@@ -195,5 +200,6 @@ export function runAgentPool(options: {
 			return env;
 		},
 		log: options.log,
+		keep: options.keep,
 	});
 }

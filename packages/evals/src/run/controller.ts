@@ -284,6 +284,7 @@ export class Controller implements SteeringTarget {
 					workRoot,
 					env: this.options.env,
 					log: (message) => this.log(`run ${run.id}: ${message}`),
+					keep: this.options.keepWorkspaces,
 				});
 		return {
 			run: current,

@@ -376,6 +376,7 @@ export class EvalsWorker {
 						workRoot: this.workRoot,
 						env: this.options.env,
 						log: (message) => this.log(`run ${run.id}: ${message}`),
+						keep: this.options.keepWorkspaces,
 					}),
 				};
 			})();
