@@ -118,7 +118,8 @@ describe("R8: a planted provider key reaches no sink", () => {
 	it("is in no file under EVALS_HOME: database files, logs, workspaces, task history", async () => {
 		const files = await filesUnder(home);
 		expect(files.some((file) => file.includes(`${join(home, "db")}/`))).toBe(true);
-		const history = files.filter((file) => /\/agent\//.test(file));
+		// The agents' storage: a warm agent's folder (run<id>-agents-*/agent-*/storage) or an attempt's own (…/agent/).
+		const history = files.filter((file) => /\/agent(-[^/]+\/storage)?\//.test(file));
 		expect(history.length).toBeGreaterThan(0);
 		const hits: string[] = [];
 		for (const file of files) {
