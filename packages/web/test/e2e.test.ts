@@ -939,13 +939,14 @@ describe.skipIf(!hasChromium)(
 				const byId = (id: string | null) =>
 					page.locator(`${tid("observer-recommendation")}[data-recommendation-id="${id}"]`);
 				await byId(first).locator(tid("recommendation-apply")).click();
-				await expect.poll(() => byId(first).getAttribute("data-status")).toBe("applied");
+				// Applying cancels a running task: seconds on a loaded machine, not vitest's default second.
+				await expect.poll(() => byId(first).getAttribute("data-status"), { timeout: SLOW }).toBe("applied");
 				expect(await byId(first).locator(tid("recommendation-status")).textContent()).toBe("applied by human");
 				expect(await byId(first).locator(tid("recommendation-outcome")).textContent()).toMatch(
 					/^task \d+ cancelled \(was running\)/,
 				);
 				await byId(second).locator(tid("recommendation-dismiss")).click();
-				await expect.poll(() => byId(second).getAttribute("data-status")).toBe("ignored");
+				await expect.poll(() => byId(second).getAttribute("data-status"), { timeout: SLOW }).toBe("ignored");
 				expect(await byId(second).locator(tid("recommendation-apply")).count()).toBe(0);
 
 				await waitForStatus(page, "completed");

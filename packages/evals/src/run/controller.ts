@@ -156,7 +156,6 @@ export class Controller implements SteeringTarget {
 				);
 				for (const { task, scope } of interleave(lists)) void queue.add(() => this.runWithRetries(task, scope));
 				await queue.onIdle();
-				await Promise.all(scopes.map((scope) => scope.agents?.close()));
 			}
 			const finished = new Map<number, Run>();
 			for (const { run, abort, notes } of executions) {
@@ -182,12 +181,14 @@ export class Controller implements SteeringTarget {
 			}
 			throw error;
 		} finally {
-			await Promise.all(scopes.map((scope) => scope.agents?.close()));
 			for (const scope of scopes) {
 				scope.observer?.stop();
 				if (this.scopes.get(scope.run.id) === scope) this.scopes.delete(scope.run.id);
 			}
 			for (const execution of executions) execution.end();
+			// After the runs are no longer executing here (they can be deleted at once), before
+			// returning: no agent outlives the execution.
+			await Promise.all(scopes.map((scope) => scope.agents?.close()));
 			// Spans leave before the caller (the CLI) may exit.
 			await Promise.all(scopes.map((scope) => scope.trace?.close()));
 		}
