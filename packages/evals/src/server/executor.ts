@@ -25,6 +25,20 @@ export class RunExecutor {
 		);
 	}
 
+	/**
+	 * Waits (at most `timeoutMs`) for the run to stop executing here: a cancelled run still stops
+	 * its agents and closes its trace after its verdicts are in. Whether it stopped.
+	 */
+	async settle(runId: number, timeoutMs: number): Promise<boolean> {
+		const entry = [...this.active.values()].find((candidate) => candidate.runIds.includes(runId));
+		if (entry) {
+			let timer: NodeJS.Timeout | undefined;
+			await Promise.race([entry.done, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+			clearTimeout(timer);
+		}
+		return !this.isExecuting(runId);
+	}
+
 	/** Starts the run (with its group), or asks for one more pass if it is already executing here. */
 	async start(runId: number): Promise<void> {
 		if (this.shutdown.signal.aborted) throw new Error("the server is stopping");

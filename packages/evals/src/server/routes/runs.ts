@@ -7,6 +7,10 @@ import { createRun, isRunConfigMistake } from "../../run/plan.js";
 import type { ServerDeps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
 import { allowedSuitePath } from "../suite-roots.js";
+
+/** How long deleting a finished run waits for its execution here to wind down. */
+const SETTLE_BEFORE_DELETE_MS = 10_000;
+
 import { idParamSchema, jsonBody, valid } from "../validation.js";
 
 export function runRoutes(deps: ServerDeps) {
@@ -57,9 +61,10 @@ export function runRoutes(deps: ServerDeps) {
 		.delete("/:id", valid("param", idParamSchema), async (c) => {
 			const { id } = c.req.valid("param");
 			const run = await mustExist(id);
-			if (run.status === "running" || executor.isExecuting(id)) {
-				throw conflict(`Run ${id} is running; cancel it first (POST /api/runs/${id}/cancel).`);
-			}
+			// A run that is over may still be winding down here (its agents stopping): a short wait,
+			// rather than telling someone who just cancelled it to cancel it first.
+			const executing = run.status === "running" || !(await executor.settle(id, SETTLE_BEFORE_DELETE_MS));
+			if (executing) throw conflict(`Run ${id} is running; cancel it first (POST /api/runs/${id}/cancel).`);
 			await store.runs.delete(id);
 			return c.body(null, 204);
 		})
