@@ -809,9 +809,11 @@ describe.skipIf(!hasChromium)(
 				await page.fill(tid("field-system-prompt"), "Prefer small functions.");
 				await page.click(`${tid("task-prompts")} > summary`);
 				await page.fill(tid("field-prompt-python"), "Implement roman_numerals.py; keep the tests as they are.");
+				await page.check(tid("field-fresh-agent"));
 				await page.click(tid("submit-run"));
 				await page.waitForURL(/\/runs\/\d+$/);
 				await waitForStatus(page, "completed");
+				expect(await page.textContent(tid("run-agent"))).toContain("a process per task");
 				const options = page.locator(tid("run-options"));
 				await options.locator("summary").click();
 				const text = await options.textContent();

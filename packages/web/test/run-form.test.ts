@@ -95,6 +95,11 @@ describe("validateRunForm", () => {
 		});
 	});
 
+	it("asks for a fresh agent per task only when ticked", () => {
+		expect(validateRunForm(defaultRunForm).request).not.toHaveProperty("freshAgent");
+		expect(validateRunForm({ ...defaultRunForm, freshAgent: true }).request).toMatchObject({ freshAgent: true });
+	});
+
 	it("accepts the defaults as an oracle smoke run", () => {
 		const { request, errors } = validateRunForm(defaultRunForm);
 		expect(errors).toEqual({});

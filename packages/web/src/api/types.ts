@@ -72,6 +72,7 @@ export type NewRunRequest = Pick<
 	RunConfigInput,
 	| "model"
 	| "agent"
+	| "freshAgent"
 	| "suite"
 	| "include"
 	| "exclude"

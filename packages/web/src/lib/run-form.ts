@@ -26,6 +26,8 @@ export interface RunForm {
 	provider: string;
 	modelId: string;
 	agent: string;
+	/** A new agent process per task instead of one warm agent per slot. */
+	freshAgent: boolean;
 	suite: string;
 	exerciseMode: ExerciseMode;
 	languages: string[];
@@ -67,6 +69,7 @@ export const defaultRunForm: RunForm = {
 	provider: runDefaults.model,
 	modelId: "",
 	agent: runDefaults.agent,
+	freshAgent: false,
 	suite: "",
 	exerciseMode: "smoke",
 	languages: [],
@@ -189,6 +192,7 @@ export function validateRunForm(form: RunForm): { request?: NewRunRequest; error
 		iterations: iterations.value as number,
 		commandTimeoutSeconds: commandTimeout.value as number,
 	};
+	if (form.freshAgent) request.freshAgent = true;
 	if (form.suite.trim()) request.suite = form.suite.trim();
 	if (form.exerciseMode === "all") request.all = true;
 	// The languages come from the server's own exercise list, so they are ones it accepts.
@@ -270,6 +274,7 @@ export function parseMcpConfig(text: string): {
 const knownFields = new Set<string>([
 	"model",
 	"agent",
+	"freshAgent",
 	"suite",
 	"include",
 	"exclude",

@@ -360,6 +360,15 @@ export function NewRunPage() {
 							))}
 						</select>
 					</Field>
+					<label className="check">
+						<input
+							type="checkbox"
+							checked={form.freshAgent}
+							onChange={(event) => set("freshAgent", event.target.checked)}
+							data-testid="field-fresh-agent"
+						/>
+						A new agent process for every task (default: one warm agent per slot; third-party agents always start fresh)
+					</label>
 				</fieldset>
 
 				<fieldset className="form-section">
