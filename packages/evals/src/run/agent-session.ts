@@ -259,8 +259,10 @@ export async function continueTask(
  * machine's fault, and the task must not start in the last task's folder.
  */
 async function setContext(client: IpcClient, context: DriveOptions["context"]): Promise<void> {
+	// Only our agent is moved between workspaces, and it always answers: give it as long as a start.
+	const waitMs = context.workspace ? ACK_TIMEOUT_MS : CONTEXT_CONFIRMATION_MS;
 	const confirmed = new Promise<TaskContextConfirmation | undefined>((resolve) => {
-		const timer = setTimeout(() => done(undefined), CONTEXT_CONFIRMATION_MS);
+		const timer = setTimeout(() => done(undefined), waitMs);
 		function onEvent(event: TaskEvent) {
 			if (event.eventName === "taskContextConfirmation") done(event.payload[0]);
 		}
