@@ -386,6 +386,12 @@ export async function cliAgentSuite(scenario: CliScenario): Promise<void> {
 				expect(outcome).toBe("cancelled");
 				expect(await Promise.race([ended, new Promise((r) => setTimeout(() => r("no end"), 5_000))])).toBe("aborted");
 				expect(session.process.hasExited).toBe(true);
+				// Signalled, the command's processes still take a moment to go on a loaded machine; a
+				// tree that was not stopped would outlive this by minutes (its sleep is 300 s or more).
+				const deadline = Date.now() + 5_000;
+				while ((await processesWith(marker)).length > 0 && Date.now() < deadline) {
+					await new Promise((resolve) => setTimeout(resolve, 100));
+				}
 				expect(await processesWith(marker)).toEqual([]);
 			} finally {
 				await mock.close();
