@@ -5,7 +5,7 @@ import type { Exercise } from "../exercises/types.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import { judgeCounts, NO_TESTS, type TestCounts } from "./counts.js";
 import type { GradeOptions, GradeResult, LanguageRunner, RunnerOptions, Verdict } from "./runner.js";
-import { type GradingContext, type GradingSession, runGrading } from "./session.js";
+import { type GradingSession, runGrading } from "./session.js";
 
 /*
  * EXERCISM_RUN_ALL_TESTS switches on the tests Exercism's C++ track keeps behind
@@ -67,15 +67,7 @@ export class CppRunner implements LanguageRunner {
 	constructor(private readonly options: RunnerOptions = {}) {}
 
 	grade(workspace: string, exercise: Exercise, sandbox: Sandbox, options?: GradeOptions): Promise<GradeResult> {
-		const context: GradingContext = {
-			language: this.language,
-			sandbox,
-			workspace,
-			options,
-			env: this.options.env ?? {},
-			requiredTools: this.requiredTools,
-		};
-		return runGrading(context, async (session) => {
+		return runGrading({ runner: this, sandbox, workspace, options, env: this.options.env }, async (session) => {
 			// A cache from the agent's own builds may name another generator or compiler.
 			await rm(path.join(workspace, "build"), { recursive: true, force: true });
 			/*

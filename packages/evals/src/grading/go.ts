@@ -3,7 +3,7 @@ import type { Sandbox } from "../sandbox/sandbox.js";
 import { emptyCounts, judgeCounts, NO_TESTS, type TestCounts } from "./counts.js";
 import { prepareGoModules } from "./offline-deps.js";
 import type { GradeOptions, GradeResult, LanguageRunner, RunnerOptions } from "./runner.js";
-import { type GradingContext, runGrading } from "./session.js";
+import { runGrading } from "./session.js";
 
 // -v prints one "--- PASS/FAIL/SKIP" line per test, which is what the counts come from.
 const COMMAND = "go test -v ./...";
@@ -26,15 +26,7 @@ export class GoRunner implements LanguageRunner {
 	constructor(private readonly options: RunnerOptions = {}) {}
 
 	grade(workspace: string, _exercise: Exercise, sandbox: Sandbox, options?: GradeOptions): Promise<GradeResult> {
-		const context: GradingContext = {
-			language: this.language,
-			sandbox,
-			workspace,
-			options,
-			env: this.options.env ?? {},
-			requiredTools: this.requiredTools,
-		};
-		return runGrading(context, async (session) => {
+		return runGrading({ runner: this, sandbox, workspace, options, env: this.options.env }, async (session) => {
 			if (session.offline) await prepareGoModules(session);
 			// GOTOOLCHAIN=local: a go.mod asking for a newer Go must fail here, not download one.
 			const result = await session.run(COMMAND, { env: { GOTOOLCHAIN: "local", GOFLAGS: "-buildvcs=false" } });

@@ -9,7 +9,7 @@ import { judgeCounts, NO_TESTS } from "./counts.js";
 import { generatedPom, gradleDependencies, readJUnitReports } from "./java-build.js";
 import { warmMaven } from "./offline-deps.js";
 import type { GradeOptions, GradeResult, LanguageRunner, RunnerOptions, Verdict } from "./runner.js";
-import { type GradingContext, type GradingSession, GradingStop, runGrading } from "./session.js";
+import { type GradingSession, GradingStop, runGrading } from "./session.js";
 
 // A wrapper that has to download Gradle gets this long to prove it can before we fall back.
 const WRAPPER_PROBE_TIMEOUT_MS = 30_000;
@@ -45,15 +45,7 @@ export class JavaRunner implements LanguageRunner {
 
 	grade(workspace: string, exercise: Exercise, sandbox: Sandbox, options?: GradeOptions): Promise<GradeResult> {
 		const env = this.options.env ?? {};
-		const context: GradingContext = {
-			language: this.language,
-			sandbox,
-			workspace,
-			options,
-			env,
-			requiredTools: this.requiredTools,
-		};
-		return runGrading(context, async (session) => {
+		return runGrading({ runner: this, sandbox, workspace, options, env }, async (session) => {
 			const build = await this.chooseBuild(session, workspace);
 			try {
 				await rm(build.reportsDir, { recursive: true, force: true });

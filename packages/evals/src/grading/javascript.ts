@@ -11,7 +11,7 @@ import { CorepackProvider } from "./js-corepack.js";
 import { dependencyKey, entryFiles, readDependencyInputs, sameInputs, uncacheableReason } from "./js-deps.js";
 import { LOCKFILES, type ManagerName, planPackageManager } from "./js-manager.js";
 import type { GradeOptions, GradeResult, LanguageRunner, RunnerOptions } from "./runner.js";
-import { type GradingContext, type GradingSession, GradingStop, runGrading } from "./session.js";
+import { type GradingSession, GradingStop, runGrading } from "./session.js";
 
 // ENOTCACHED: offline (the bwrap sandbox), a package the npm cache does not hold.
 const NETWORK_FAILURE =
@@ -113,15 +113,7 @@ export class JavaScriptRunner implements LanguageRunner {
 	}
 
 	grade(workspace: string, exercise: Exercise, sandbox: Sandbox, options?: GradeOptions): Promise<GradeResult> {
-		const context: GradingContext = {
-			language: this.language,
-			sandbox,
-			workspace,
-			options,
-			env: this.options.env ?? {},
-			requiredTools: this.requiredTools,
-		};
-		return runGrading(context, async (session) => {
+		return runGrading({ runner: this, sandbox, workspace, options, env: this.options.env }, async (session) => {
 			const manifestText = await readFile(path.join(workspace, "package.json"), "utf8").catch(() => undefined);
 			if (manifestText === undefined) return this.nodeTest(session, exercise);
 			let manifest: unknown;

@@ -2,7 +2,7 @@ import type { Exercise } from "../exercises/types.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import { emptyCounts, judgeCounts, NO_TESTS, numbersByWord, type TestCounts } from "./counts.js";
 import type { GradeOptions, GradeResult, LanguageRunner, RunnerOptions } from "./runner.js";
-import { type GradingContext, runGrading } from "./session.js";
+import { runGrading } from "./session.js";
 
 // `-o markers=task` declares the marker Exercism's Python tests use, so pytest does not warn about
 // it; the cache plugin would leave .pytest_cache in the workspace.
@@ -39,15 +39,7 @@ export class PythonRunner implements LanguageRunner {
 	constructor(private readonly options: RunnerOptions = {}) {}
 
 	grade(workspace: string, _exercise: Exercise, sandbox: Sandbox, options?: GradeOptions): Promise<GradeResult> {
-		const context: GradingContext = {
-			language: this.language,
-			sandbox,
-			workspace,
-			options,
-			env: this.options.env ?? {},
-			requiredTools: this.requiredTools,
-		};
-		return runGrading(context, async (session) => {
+		return runGrading({ runner: this, sandbox, workspace, options, env: this.options.env }, async (session) => {
 			const result = await session.run(COMMAND, { env: ENV });
 			if (/No module named pytest/.test(result.output)) {
 				return { verdict: "infra", summary: "pytest is not installed for python3" };

@@ -3,7 +3,7 @@ import type { Sandbox } from "../sandbox/sandbox.js";
 import { addCounts, emptyCounts, judgeCounts, type TestCounts } from "./counts.js";
 import { prepareCrates } from "./offline-deps.js";
 import type { GradeOptions, GradeResult, LanguageRunner, RunnerOptions } from "./runner.js";
-import { type GradingContext, runGrading } from "./session.js";
+import { runGrading } from "./session.js";
 
 // --include-ignored runs #[ignore]d tests too, in case a marker survived unskipping (a macro, an
 // attribute spelled differently).
@@ -29,15 +29,7 @@ export class RustRunner implements LanguageRunner {
 	constructor(private readonly options: RunnerOptions = {}) {}
 
 	grade(workspace: string, _exercise: Exercise, sandbox: Sandbox, options?: GradeOptions): Promise<GradeResult> {
-		const context: GradingContext = {
-			language: this.language,
-			sandbox,
-			workspace,
-			options,
-			env: this.options.env ?? {},
-			requiredTools: this.requiredTools,
-		};
-		return runGrading(context, async (session) => {
+		return runGrading({ runner: this, sandbox, workspace, options, env: this.options.env }, async (session) => {
 			if (session.offline) await prepareCrates(session);
 			const result = await session.run(COMMAND, {
 				env: { CARGO_TERM_COLOR: "never", CARGO_TERM_PROGRESS_WHEN: "never" },

@@ -8,6 +8,7 @@ import {
 	GRADE_OUTPUT_MAX_BYTES,
 	type GradeOptions,
 	type GradeResult,
+	type LanguageRunner,
 	type Verdict,
 } from "./runner.js";
 
@@ -194,14 +195,15 @@ export function missingToolsSummary(missing: string[]): string {
 	return `${missing.join(", ")} not found on PATH`;
 }
 
+/** One grading: which runner grades which workspace, where, and how. */
 export interface GradingContext {
-	/** The runner's language: its commands get that toolchain's caches. */
-	language: Language;
+	/** Its language gives the commands that toolchain's caches; its tools are checked first. */
+	runner: Pick<LanguageRunner, "language" | "requiredTools">;
 	sandbox: Sandbox;
 	workspace: string;
 	options: GradeOptions | undefined;
-	env: Record<string, string>;
-	requiredTools: readonly string[];
+	/** The runner's own variables for every command (`RunnerOptions.env`). */
+	env: Record<string, string> | undefined;
 }
 
 /**
@@ -217,15 +219,15 @@ export async function runGrading(
 	const session = new GradingSession(
 		context.sandbox,
 		context.workspace,
-		context.language,
+		context.runner.language,
 		options,
-		context.env,
+		context.env ?? {},
 		options.signal,
 	);
 	let outcome: { verdict: Verdict; summary: string };
 	try {
 		if (options.signal?.aborted) throw new GradingStop("infra", "grading cancelled");
-		const missing = await session.missingTools(context.requiredTools);
+		const missing = await session.missingTools(context.runner.requiredTools);
 		outcome = missing.length > 0 ? { verdict: "infra", summary: missingToolsSummary(missing) } : await body(session);
 	} catch (error) {
 		if (error instanceof GradingStop) outcome = { verdict: error.verdict, summary: error.summary };

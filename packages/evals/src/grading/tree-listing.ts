@@ -1,9 +1,6 @@
-import { execFile } from "node:child_process";
 import { lstat, readdir } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
-
-const execFileAsync = promisify(execFile);
+import { runCommand } from "../spawner/command.js";
 
 /** How a listing was made; a listing is only ever compared with one made the same way. */
 export type ListingMethod = "find" | "node";
@@ -33,9 +30,8 @@ async function listWithFind(dir: string): Promise<Map<string, string> | undefine
 	let stdout: string;
 	try {
 		// NUL-separated: file names may hold any other character.
-		({ stdout } = await execFileAsync("find", [dir, "-mindepth", "1", "-printf", "%P\\0%y %s %m %T@ %C@\\0"], {
+		({ stdout } = await runCommand("find", [dir, "-mindepth", "1", "-printf", "%P\\0%y %s %m %T@ %C@\\0"], {
 			maxBuffer: 1024 * 1024 * 1024,
-			encoding: "utf8",
 		}));
 	} catch {
 		return undefined;
