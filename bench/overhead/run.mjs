@@ -28,6 +28,8 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SUITE = join(ROOT, "exercises");
 const EVALS_CLI = join(ROOT, "packages", "evals", "dist", "cli", "main.js");
 const EVALS_LIB = join(ROOT, "packages", "evals", "dist", "index.js");
+const SPAWNER_CLIENT = join(ROOT, "packages", "evals", "dist", "spawner", "client.js");
+const SPAWNER_COMMAND = join(ROOT, "packages", "evals", "dist", "spawner", "command.js");
 const AGENT_CLI = join(ROOT, "packages", "agent", "dist", "cli.js");
 
 /** The grading command of each language, as a user would type it in the exercise folder. */
@@ -627,6 +629,10 @@ function printText(s) {
 						`… from one holding the embedded database (${startup.fork.rssMb} MB resident)`,
 						`${fmtMs(startup.fork.holdingMs)} (${(startup.fork.holdingMs / startup.fork.bareMs).toFixed(1)}×)`,
 					],
+					[
+						"… from the same, through its spawner helper (what tasks use)",
+						`${fmtMs(startup.fork.spawnerMs)} (${(startup.fork.spawnerMs / startup.fork.bareMs).toFixed(1)}×)`,
+					],
 				],
 			),
 		);
@@ -729,25 +735,31 @@ async function profileStartup(samples = 3) {
 /**
  * The fork tax: a child forked from a process pays for copying its page tables, so every spawn
  * from a controller holding PGlite is slower than from a small process. Measured in one child
- * process, before and after it opens the embedded database of `env.EVALS_HOME`.
+ * process, before and after it opens the embedded database of `env.EVALS_HOME`, and through the
+ * spawner helper the controller starts its commands from (forked before the database opens).
  */
 async function forkCost(env) {
 	const script = `
-		const { execFileSync } = await import("node:child_process");
-		const spawnMs = () => {
+		const { runCommand, runCommandHere } = await import(${JSON.stringify(SPAWNER_COMMAND)});
+		const { useSpawner, stopSpawner } = await import(${JSON.stringify(SPAWNER_CLIENT)});
+		const spawnMs = async (run) => {
+			await run("/bin/true", [], { maxBuffer: 1024 });
 			const start = performance.now();
-			for (let i = 0; i < 30; i++) execFileSync("/bin/true");
+			for (let i = 0; i < 30; i++) await run("/bin/true", [], { maxBuffer: 1024 });
 			return (performance.now() - start) / 30;
 		};
-		const bareMs = spawnMs();
+		const bareMs = await spawnMs(runCommandHere);
+		useSpawner();
 		const { openDatabase } = await import(${JSON.stringify(EVALS_LIB)});
 		const database = await openDatabase({ evalsHome: process.env.EVALS_HOME });
 		try {
-			const holdingMs = spawnMs();
+			const holdingMs = await spawnMs(runCommandHere);
+			const spawnerMs = await spawnMs(runCommand);
 			const rssMb = Math.round(process.memoryUsage().rss / 1e6);
-			process.stdout.write(JSON.stringify({ bareMs, holdingMs, rssMb }));
+			process.stdout.write(JSON.stringify({ bareMs, holdingMs, spawnerMs, rssMb }));
 		} finally {
 			await database.close();
+			await stopSpawner();
 		}`;
 	const result = await runProcess(process.execPath, ["--input-type=module", "-e", script], { env, timeoutMs: 120_000 });
 	if (result.code !== 0) throw new Error(`the fork-cost probe failed: ${result.stderr.slice(-1000)}`);

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
 	BwrapSandbox,
 	capText,
@@ -13,6 +13,7 @@ import {
 	sandboxNames,
 	UnknownSandboxError,
 } from "../src/sandbox/index.js";
+import { stopSpawner, useSpawner } from "../src/spawner/client.js";
 import { processesWith, uniqueSleep } from "./helpers/processes.js";
 
 const temps: string[] = [];
@@ -25,9 +26,20 @@ afterAll(async () => {
 	await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-// The contract every sandbox must keep; a new sandbox is registered, then has to pass this.
-describe.each(sandboxNames())("sandbox contract: %s", (name) => {
+// The contract every sandbox must keep; a new sandbox is registered, then has to pass this. It holds
+// as well when the commands start in a spawner helper, as a controller's do (spawner/client.ts).
+const routes = sandboxNames().flatMap((name) => [
+	[name, "in this process"] as const,
+	[name, "through the spawner helper"] as const,
+]);
+describe.each(routes)("sandbox contract: %s, %s", (name, route) => {
 	const sandbox = getSandbox(name);
+	if (route === "through the spawner helper") {
+		beforeAll(() => {
+			useSpawner();
+		});
+		afterAll(() => stopSpawner());
+	}
 
 	it("reports exit codes and never throws for a failing command", async () => {
 		const cwd = await tempDir();

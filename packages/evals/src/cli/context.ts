@@ -3,6 +3,7 @@ import { type Database, openDatabase } from "../db/client.js";
 import { Store } from "../db/store.js";
 import { Controller } from "../run/controller.js";
 import { evalsHome } from "../run/defaults.js";
+import { stopSpawner, useSpawner } from "../spawner/client.js";
 import { shutdownTracing } from "../telemetry/run-trace.js";
 import { TaskDispatch } from "../worker/queue.js";
 import { deployment, distributedServices } from "./distributed.js";
@@ -20,10 +21,18 @@ export interface CliContext {
 }
 
 export async function openContext(
-	options: { log?: (message: string) => void; keepWorkspaces?: boolean; distributed?: boolean } = {},
+	options: {
+		log?: (message: string) => void;
+		keepWorkspaces?: boolean;
+		distributed?: boolean;
+		/** The command executes tasks: it starts their commands through a spawner helper. */
+		runsTasks?: boolean;
+	} = {},
 ): Promise<CliContext> {
 	const home = evalsHome();
 	const services = options.distributed ? distributedServices() : undefined;
+	// Forked before the embedded database makes this process large (see spawner/client.ts).
+	if (options.runsTasks) useSpawner();
 	const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL, evalsHome: home });
 	let bus: Bus;
 	try {
@@ -54,6 +63,7 @@ export async function openContext(
 			await dispatch?.close();
 			await bus.close();
 			await database.close();
+			await stopSpawner();
 		},
 	};
 }

@@ -1,9 +1,7 @@
-import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { runCommand } from "../spawner/command.js";
 
-const run = promisify(execFile);
 const IDENTITY = [
 	"-c",
 	"user.name=agent-evals",
@@ -26,12 +24,12 @@ const EXCLUDES = [
 export const MAX_DIFF_CHARS = 256 * 1024;
 
 /*
- * Each phase is one `sh` that runs the git commands in turn, not one spawn per git command: a
- * child forked from the controller pays for the controller's memory (the embedded database holds
- * hundreds of megabytes), a child forked from `sh` does not. The identity goes in as "$@".
+ * Each phase is one `sh` that runs the git commands in turn, not one spawn per git command: one
+ * start through `runCommand` (the spawner helper, in a controller), the rest forked from the small
+ * `sh`. The identity goes in as "$@".
  */
 async function gitScript(cwd: string, script: string): Promise<string> {
-	const { stdout } = await run("sh", ["-c", script, "sh", ...IDENTITY], {
+	const { stdout } = await runCommand("sh", ["-c", script, "sh", ...IDENTITY], {
 		cwd,
 		// Never a repository around the workspace (an EVALS_HOME inside a checkout): only its own.
 		env: { ...process.env, GIT_DIR: join(cwd, ".git"), GIT_WORK_TREE: cwd },

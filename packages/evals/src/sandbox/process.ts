@@ -1,13 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable } from "node:stream";
 import { killProcessTree, processGroupAlive } from "@agent-evals/agent/process-tree";
+import { activeSpawner } from "../spawner/active.js";
 import { HeadTailCapture } from "./output.js";
 import { DEFAULT_MAX_OUTPUT_BYTES, type ExecOptions, type ExecResult, SandboxUnavailableError } from "./sandbox.js";
 
 // After the launched process exits, how long its output pipes may stay open before whatever still
 // holds them (a background process it started) is stopped.
 const PIPE_CLOSE_GRACE_MS = 200;
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The longest timer Node keeps: a longer limit is "practically forever" and clamped to this. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What to start for a command: the shell itself, or the launcher of a sandbox around it. */
 export interface ProcessLaunch {
@@ -34,14 +36,27 @@ export interface RunProcessOptions extends ExecOptions {
 	 * broke); returns the function that stops watching.
 	 */
 	watch?: (stop: (reason: string) => void) => () => void;
+	/** Told the process group of the command once it started. */
+	onSpawn?: (pgid: number) => void;
 }
 
 /**
  * Runs a launched command as the leader of its own process group, so a timeout, a cancellation
  * or a broken limit reaches every process it started, and resolves once all of them are gone.
  * The sandboxes share this; they differ in what they launch. `sandbox` names the sandbox in errors.
+ * A process with a spawner helper (`useSpawner`) starts it there, without paying its own fork cost.
  */
-export async function runProcessTree(
+export function runProcessTree(
+	sandbox: string,
+	launch: ProcessLaunch,
+	options: RunProcessOptions,
+): Promise<ProcessRun> {
+	const spawner = activeSpawner();
+	return spawner ? spawner.runTree(sandbox, launch, options) : runProcessTreeHere(sandbox, launch, options);
+}
+
+/** `runProcessTree` in this very process. */
+export async function runProcessTreeHere(
 	sandbox: string,
 	launch: ProcessLaunch,
 	options: RunProcessOptions,
@@ -81,6 +96,7 @@ export async function runProcessTree(
 		throw new SandboxUnavailableError(sandbox, `cannot start ${launch.file}: ${describe(started)}`, { cause: started });
 	}
 	const pgid = child.pid;
+	options.onSpawn?.(pgid);
 	// Later errors (a failed kill) must not crash the process: the outcome comes from exit and close.
 	child.on("error", () => {});
 

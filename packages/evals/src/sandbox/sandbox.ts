@@ -79,10 +79,11 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 export class SandboxUnavailableError extends Error {
 	constructor(
 		readonly sandbox: string,
-		message: string,
+		/** Why, without the "sandbox … unavailable" prefix of the message. */
+		readonly reason: string,
 		options?: { cause?: unknown },
 	) {
-		super(`sandbox "${sandbox}" unavailable: ${message}`, options);
+		super(`sandbox "${sandbox}" unavailable: ${reason}`, options);
 		this.name = "SandboxUnavailableError";
 	}
 }

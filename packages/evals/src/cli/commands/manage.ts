@@ -91,7 +91,8 @@ export function registerManage(program: Command): void {
 		.option("--json", "print the result as JSON")
 		.option("--distributed", "enqueue what is missing for `evals worker` processes (also EVALS_DISTRIBUTED=1)")
 		.action(async (id: string, flags: { json?: boolean; budget?: number; distributed?: boolean }) => {
-			const ctx = await openContext({ distributed: wantsDistributed(flags.distributed) });
+			const distributed = wantsDistributed(flags.distributed);
+			const ctx = await openContext({ distributed, runsTasks: !distributed });
 			try {
 				// A run made with others (an MCP A/B) resumes with them, interleaved as before.
 				const group = await ctx.store.runs.group(runId(id));

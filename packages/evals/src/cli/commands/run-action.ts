@@ -22,6 +22,7 @@ export async function executeRun(
 		log: (message) => process.env.EVALS_DEBUG && process.stderr.write(`${message}\n`),
 		keepWorkspaces: options.keepWorkspaces,
 		distributed,
+		runsTasks: !distributed,
 	});
 	try {
 		const created = await createRun(ctx.store, config).catch((error) => {

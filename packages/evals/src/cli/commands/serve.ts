@@ -47,7 +47,10 @@ export function registerServe(program: Command): void {
 				throw new UsageError(`evals serve already runs for ${home} at ${other.url} (process ${other.pid}).`);
 			}
 			const debug = Boolean(process.env.EVALS_DEBUG);
-			const ctx = await openContext({ log: (message) => debug && process.stderr.write(`${message}\n`) });
+			const ctx = await openContext({
+				log: (message) => debug && process.stderr.write(`${message}\n`),
+				runsTasks: true,
+			});
 			let server: Awaited<ReturnType<typeof startServer>>;
 			try {
 				server = await startServer({

@@ -5,6 +5,7 @@ import { openBus } from "../../bus/index.js";
 import { openDatabase } from "../../db/client.js";
 import { Store } from "../../db/store.js";
 import { evalsHome } from "../../run/defaults.js";
+import { stopSpawner, useSpawner } from "../../spawner/client.js";
 import { EvalsWorker, languagesOnPath } from "../../worker/worker.js";
 import { deployment, distributedServices } from "../distributed.js";
 import { UsageError } from "../errors.js";
@@ -49,6 +50,8 @@ export function registerWorker(program: Command): void {
 			}
 			if (asked.length === 0)
 				throw new UsageError("No language's test tools are on PATH: this worker could grade nothing.");
+			// Task commands start from a small helper process, not from this one (see spawner/client.ts).
+			useSpawner();
 			const database = await openDatabase({ databaseUrl: services.databaseUrl, evalsHome: evalsHome() });
 			const bus = await openBus(services.redisUrl, deployment()).catch(async (error) => {
 				await database.close();
@@ -87,6 +90,7 @@ export function registerWorker(program: Command): void {
 			});
 			await bus.close();
 			await database.close();
+			await stopSpawner();
 			log(`worker ${name}: stopped`);
 		});
 }
