@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { type Coordination, MemoryCoordination, RedisBus, runnerMember } from "../src/bus/index.js";
+import { type Coordination, MemoryCoordination, runnerMember } from "../src/bus/index.js";
+import { RedisBus } from "../src/bus/redis-bus.js";
 import { redisUrl } from "./helpers/postgres.js";
 
 // The same contract for every backend: the controller only ever talks to this interface.

@@ -10,7 +10,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { chromium } from "playwright-core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { RedisBus } from "../src/bus/index.js";
+import { RedisBus } from "../src/bus/redis-bus.js";
 import { openDatabase } from "../src/db/client.js";
 import type { Task } from "../src/db/schema.js";
 import { Store } from "../src/db/store.js";

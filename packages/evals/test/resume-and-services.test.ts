@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import type { TaskEvent } from "@agent-evals/types";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { RedisBus } from "../src/bus/index.js";
+import { RedisBus } from "../src/bus/redis-bus.js";
 import { openDatabase } from "../src/db/client.js";
 import { Store } from "../src/db/store.js";
 import { databaseUrl, redisUrl, scratchDatabases } from "./helpers/postgres.js";

@@ -1,6 +1,6 @@
 import { type RunSummary, runSummarySchema, taskEventSchema } from "@agent-evals/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { RedisBus } from "../src/bus/index.js";
+import { RedisBus } from "../src/bus/redis-bus.js";
 import { createRun } from "../src/run/plan.js";
 import { databaseUrl, redisUrl, scratchDatabases } from "./helpers/postgres.js";
 import { harness } from "./helpers/runner.js";

@@ -5,7 +5,7 @@ import { Controller } from "../run/controller.js";
 import { evalsHome } from "../run/defaults.js";
 import { stopSpawner, useSpawner } from "../spawner/client.js";
 import { shutdownTracing } from "../telemetry/run-trace.js";
-import { TaskDispatch } from "../worker/queue.js";
+import type { TaskDispatch } from "../worker/queue.js";
 import { deployment, distributedServices } from "./distributed.js";
 
 /** The store, bus and controller a command works with, from the environment. */
@@ -42,7 +42,10 @@ export async function openContext(
 		throw error;
 	}
 	const store = new Store(database);
-	const dispatch = services ? new TaskDispatch(services.redisUrl, deployment()) : undefined;
+	// The queue's client (BullMQ) is loaded only in distributed mode.
+	const dispatch = services
+		? new (await import("../worker/queue.js")).TaskDispatch(services.redisUrl, deployment())
+		: undefined;
 	const controller = new Controller({
 		store,
 		bus,

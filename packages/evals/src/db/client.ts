@@ -2,12 +2,9 @@ import { access, link, mkdir, readFile, rename, rm, writeFile } from "node:fs/pr
 import { hostname } from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import pg from "pg";
 import { type Schema, schema } from "./schema.js";
 import { currentSeed, defaultSeedPath, migrationsFolder, readSeed, unpackSeed } from "./seed.js";
 
@@ -187,6 +184,12 @@ async function exists(file: string): Promise<boolean> {
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
 	const target = describePostgresUrl(url);
+	// Loaded only for a server: a command on the embedded database starts without them.
+	const [{ default: pg }, { drizzle: drizzlePg }, { migrate: migratePg }] = await Promise.all([
+		import("pg"),
+		import("drizzle-orm/node-postgres"),
+		import("drizzle-orm/node-postgres/migrator"),
+	]);
 	const pool = new pg.Pool({
 		connectionString: url,
 		max: options.maxConnections ?? 10,

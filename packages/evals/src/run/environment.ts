@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { arch, cpus, platform, release, totalmem } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { RunEnvironment } from "@agent-evals/types";
+import { type Language, languages, type RunEnvironment } from "@agent-evals/types";
 import { listFiles } from "../exercises/files.js";
 import type { Exercise } from "../exercises/types.js";
 
@@ -21,7 +21,7 @@ const PROBE_TIMEOUT_MS = 20_000;
 const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 
 /** The toolchains graders use, and how each tells its version (first line of its output). */
-const TOOLCHAINS: Record<string, [string, string[]]> = {
+const TOOLCHAINS = {
 	node: [process.execPath, ["--version"]],
 	go: ["go", ["version"]],
 	python: ["python3", ["--version"]],
@@ -30,25 +30,45 @@ const TOOLCHAINS: Record<string, [string, string[]]> = {
 	java: ["java", ["-version"]],
 	maven: ["mvn", ["-v"]],
 	cmake: ["cmake", ["--version"]],
+} satisfies Record<string, [string, string[]]>;
+type Toolchain = keyof typeof TOOLCHAINS;
+
+/**
+ * The toolchains that grade each language, besides node (always recorded: it runs the agent). A
+ * run records only its languages' toolchains: probing Maven starts a JVM, seconds of CPU on a
+ * loaded machine that a run without Java should not spend before its first task.
+ */
+const TOOLCHAINS_OF: Record<Language, Toolchain[]> = {
+	cpp: ["cmake"],
+	go: ["go"],
+	java: ["java", "maven"],
+	javascript: [],
+	python: ["python", "pytest"],
+	rust: ["cargo"],
+	typescript: [],
 };
 
-let toolchains: Promise<Record<string, string | null>> | undefined;
+const toolchainProbes = new Map<Toolchain, Promise<string | null>>();
 let build: Promise<{ version: string; gitRevision: string | null }> | undefined;
 
 /**
- * Starts probing the toolchains and the build (about half a second of child processes) so the
- * probes overlap with opening the store; describeEnvironment then finds them done.
+ * Starts probing the build and the toolchains of these languages (default: all) so the probes
+ * overlap with opening the store; describeEnvironment then finds them done.
  */
-export function probeEnvironment() {
-	toolchains ??= probeToolchains();
+export function probeEnvironment(forLanguages: readonly Language[] = languages): void {
+	for (const name of toolchainsOf(forLanguages)) probeToolchain(name);
 	build ??= probeBuild();
-	return { toolchains, build };
 }
 
 /** The record for a run of these exercises; toolchain and build facts are probed once per process. */
 export async function describeEnvironment(exercises: readonly Exercise[]): Promise<RunEnvironment> {
-	const probes = probeEnvironment();
-	const [found, agentEvals, hashes] = await Promise.all([probes.toolchains, probes.build, exerciseHashes(exercises)]);
+	const needed = toolchainsOf(exercises.map((exercise) => exercise.language));
+	build ??= probeBuild();
+	const [found, agentEvals, hashes] = await Promise.all([
+		Promise.all(needed.map(async (name) => [name, await probeToolchain(name)] as const)).then(Object.fromEntries),
+		build,
+		exerciseHashes(exercises),
+	]);
 	const suite = createHash("sha256");
 	for (const [key, hash] of Object.entries(hashes)) suite.update(`${key}\0${hash}\0`);
 	return {
@@ -85,11 +105,18 @@ export async function exerciseHashes(exercises: readonly Exercise[]): Promise<Re
 	return hashes;
 }
 
-async function probeToolchains(): Promise<Record<string, string | null>> {
-	const entries = await Promise.all(
-		Object.entries(TOOLCHAINS).map(async ([name, [command, args]]) => [name, await firstLine(command, args)] as const),
-	);
-	return Object.fromEntries(entries);
+function toolchainsOf(forLanguages: readonly Language[]): Toolchain[] {
+	return ["node", ...new Set(forLanguages.flatMap((language) => TOOLCHAINS_OF[language]))];
+}
+
+function probeToolchain(name: Toolchain): Promise<string | null> {
+	let probe = toolchainProbes.get(name);
+	if (!probe) {
+		const [command, args] = TOOLCHAINS[name];
+		probe = firstLine(command, args);
+		toolchainProbes.set(name, probe);
+	}
+	return probe;
 }
 
 async function probeBuild(): Promise<{ version: string; gitRevision: string | null }> {
@@ -127,7 +154,8 @@ export function environmentDifferences(a: RunEnvironment | null, b: RunEnvironme
 		(key) => key in b.exerciseHashes && a.exerciseHashes[key] !== b.exerciseHashes[key],
 	);
 	if (changed.length > 0) differences.push(`the exercises changed between the runs: ${changed.join(", ")}`);
-	for (const name of new Set([...Object.keys(a.toolchains), ...Object.keys(b.toolchains)])) {
+	// A toolchain only one run recorded was not probed for the other (its languages did not need it).
+	for (const name of Object.keys(a.toolchains).filter((key) => key in b.toolchains)) {
 		const [left, right] = [a.toolchains[name] ?? null, b.toolchains[name] ?? null];
 		if (left !== right) differences.push(`${name}: ${left ?? "not found"} vs ${right ?? "not found"}`);
 	}

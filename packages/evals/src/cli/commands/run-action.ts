@@ -1,4 +1,4 @@
-import type { RunConfig } from "@agent-evals/types";
+import { languages, type RunConfig } from "@agent-evals/types";
 import { loadRunReports, runReportJson, runReportText } from "../../report/run-report.js";
 import { probeEnvironment } from "../../run/environment.js";
 import { createRun, isRunConfigMistake } from "../../run/plan.js";
@@ -17,7 +17,8 @@ export async function executeRun(
 	options: { json: boolean; distributed: boolean; keepWorkspaces: boolean },
 ): Promise<void> {
 	const { json, distributed } = options;
-	probeEnvironment();
+	// The languages the run can have (its exercises are chosen once the suite is loaded).
+	probeEnvironment((config.include ?? languages).filter((language) => !config.exclude?.includes(language)));
 	const ctx = await openContext({
 		log: (message) => process.env.EVALS_DEBUG && process.stderr.write(`${message}\n`),
 		keepWorkspaces: options.keepWorkspaces,
