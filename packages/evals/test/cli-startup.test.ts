@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -86,6 +87,31 @@ describe("evals start-up", () => {
 		// The walk itself works: the runner behind the deferred import is heavy.
 		const action = staticGraph(join(DIST, "cli", "commands", "run-action.js"));
 		expect([...action.keys()].some((module) => /\/dist\/db\/client\.js$/.test(module))).toBe(true);
+	});
+
+	it("runs on the embedded defaults without loading the clients of services it does not use", () => {
+		// Redis (bus), BullMQ (distributed queue) and pg (a PostgreSQL server) load only when asked for.
+		const graph = staticGraph(join(DIST, "cli", "commands", "run-action.js"));
+		const services = [...graph.keys()].filter((module) =>
+			[/^bullmq$/, /^ioredis$/, /^pg$/, /^drizzle-orm\/node-postgres/, /\/dist\/bus\/redis-bus\.js$/].some((pattern) =>
+				pattern.test(module),
+			),
+		);
+		expect(services.map((module) => chain(graph, module))).toEqual([]);
+		expect(graph.has("@electric-sql/pglite"), "the walk reaches the embedded database").toBe(true);
+	});
+
+	it("ends quietly when its reader stops early (`evals run --help | head -1`)", async () => {
+		const child = spawn(process.execPath, [EVALS_CLI, "run", "--help"], { stdio: ["ignore", "pipe", "pipe"] });
+		let stderr = "";
+		child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+			stderr += chunk;
+		});
+		// Like a `head` that has already quit: the pipe is closed before the help is written.
+		child.stdout.destroy();
+		const code = await new Promise<number | null>((resolve) => child.once("close", (exit) => resolve(exit)));
+		expect(stderr).not.toMatch(/EPIPE|Error/);
+		expect(code).toBe(0);
 	});
 
 	it("says its first line, then the run's, and loads every command for --help", { timeout: 180_000 }, async () => {

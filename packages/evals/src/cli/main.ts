@@ -5,6 +5,13 @@ import { EXIT_USAGE, UsageError } from "./errors.js";
 
 type Register = (program: Command) => void;
 
+// A reader that stops early (`evals runs | head`, `evals run --help | less` quit) is not an error:
+// the output has nowhere to go, so the command ends quietly instead of with a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+	if (error.code === "EPIPE") process.exit(0);
+	throw error;
+});
+
 /*
  * Only the module of the command the command line names is loaded: `evals run` does not pay for
  * the server, the worker or the observer before its first line (and `run` itself loads the
