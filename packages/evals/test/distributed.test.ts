@@ -415,6 +415,14 @@ describe.skipIf(!databaseUrl || !redisUrl)(
 				// One task, as the dashboard's cancel button does it: its worker stops it, the rest go on.
 				const bus = await RedisBus.connect(redisUrl ?? "", d.deployment);
 				try {
+					// The workers' records (their heartbeats) lag the store: wait until they hold both
+					// tasks, or "let go of" below would hold before the worker ever listed the task.
+					await until("the workers to list both tasks", async () => {
+						const held = (await bus.coordination.workers()).flatMap((worker) =>
+							worker.running.map((task) => task.taskId),
+						);
+						return held.includes(one.id) && held.includes(two.id) ? true : undefined;
+					});
 					const controller = new Controller({ store: db.store, bus, evalsHome: tempDir("home") });
 					expect((await controller.cancelTask(one.id)).status).toBe("cancelled");
 					const workers = await until("the worker to let go of the task", async () => {

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SandboxUnavailableError } from "../src/sandbox/sandbox.js";
 import { ProcessSpawner } from "../src/spawner/client.js";
 import { CommandError } from "../src/spawner/command.js";
-import { processesWith, uniqueSleep, waitForProcess } from "./helpers/processes.js";
+import { processesLeft, processesWith, uniqueSleep, waitForProcess } from "./helpers/processes.js";
 
 const distClient = fileURLToPath(new URL("../dist/spawner/client.js", import.meta.url));
 const helperEntry = createRequire(import.meta.url).resolve("@agent-evals/evals/spawner");
@@ -35,15 +35,6 @@ function newSpawner(): ProcessSpawner {
 
 function shell(script: string, cwd: string) {
 	return { file: "sh", args: ["-c", script], cwd, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } };
-}
-
-async function gone(marker: string, withinMs = 5000): Promise<boolean> {
-	const deadline = Date.now() + withinMs;
-	while ((await processesWith(marker)).length > 0) {
-		if (Date.now() > deadline) return false;
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
-	return true;
 }
 
 function alive(pid: number): boolean {
@@ -149,7 +140,7 @@ describe("spawner helper", () => {
 		expect((error as Error).message).toMatch(
 			/^sandbox "local" unavailable: the process spawner was killed \(SIGKILL\)/,
 		);
-		expect(await gone(marker)).toBe(true);
+		expect(await processesLeft(marker)).toEqual([]);
 		expect(await spawner.runCommand("true", [], { maxBuffer: 1024 })).toEqual({ stdout: "", stderr: "" });
 		expect(spawner.starts).toBe(2);
 		expect(spawner.pid).not.toBe(first);
@@ -172,7 +163,7 @@ describe("spawner helper", () => {
 		);
 		await waitForProcess(marker);
 		parent.kill("SIGKILL");
-		expect(await gone(marker)).toBe(true);
+		expect(await processesLeft(marker)).toEqual([]);
 		const deadline = Date.now() + 5000;
 		while (alive(helperPid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 		expect(alive(helperPid)).toBe(false);

@@ -32,3 +32,17 @@ export async function waitForProcess(marker: string, timeoutMs = 5_000): Promise
 		await new Promise((resolve) => setTimeout(resolve, 20));
 	}
 }
+
+/**
+ * Waits up to `timeoutMs` for every process with `marker` to be gone and returns those still
+ * there. Signalled processes take a moment to go on a loaded machine; one that was never stopped
+ * outlives the wait (give it a sleep far longer than that).
+ */
+export async function processesLeft(marker: string, timeoutMs = 5_000): Promise<number[]> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const left = await processesWith(marker);
+		if (left.length === 0 || Date.now() > deadline) return left;
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}
