@@ -5,9 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { type Exercise, loadSuite, prepareReference, prepareWorkspace, type Suite } from "../src/exercises/index.js";
 import {
+	DependencyCache,
 	type DependencyInputs,
 	dependencyKey,
 	gradeExercise,
@@ -22,7 +23,7 @@ import {
 } from "../src/grading/index.js";
 import { SharedWork } from "../src/grading/shared-work.js";
 import { firstDifference, listTree } from "../src/grading/tree-listing.js";
-import { getSandbox } from "../src/sandbox/index.js";
+import { BwrapSandbox, getSandbox } from "../src/sandbox/index.js";
 import { fixtureSuite, tempDirs } from "./helpers/grading.js";
 
 const sandbox = getSandbox("local");
@@ -304,6 +305,33 @@ describe("the dependency cache stays the exercise's", { timeout: 600_000 }, () =
 			"discarded after a change",
 			"published",
 		]);
+	});
+
+	it("in bwrap, tests that edit a cached dependency change only a throwaway overlay, and no listing is taken", async () => {
+		// The sandbox mounts the cache folder its environment names; the runner uses the same one.
+		const cacheRoot = path.dirname(await tempCache());
+		const cacheDir = path.join(cacheRoot, "js");
+		const bwrap = new BwrapSandbox({ env: { ...process.env, EVALS_CACHE_DIR: cacheRoot } });
+		const runner = new JavaScriptRunner("javascript", { cacheDir });
+		const ex = await exercise("leap-years-npm");
+		const ws = await workspace(ex, false);
+		await writeSolution(
+			ws,
+			'const dep = require.resolve("dequal");\nrequire("node:fs").chmodSync(dep, 0o644);\nrequire("node:fs").appendFileSync(dep, "\\n// changed\\n");',
+		);
+		const listings = vi.spyOn(DependencyCache.prototype, "changedPath");
+		try {
+			const graded = await gradeExercise(ex, ws, bwrap, { runner });
+			expect(graded, graded.output).toMatchObject({ verdict: "passed", summary: "3 passed" });
+			expect(listings).not.toHaveBeenCalled();
+		} finally {
+			listings.mockRestore();
+		}
+		const dependency = require.resolve("dequal", { paths: [ws] });
+		expect(dependency.startsWith(cacheDir)).toBe(true);
+		expect(await readFile(dependency, "utf8")).not.toContain("// changed");
+		expect((await lstat(dependency)).mode & 0o777).toBe(0o444);
+		expect((await installs(cacheDir)).map((line) => line.outcome)).toEqual(["published"]);
 	});
 
 	it("installs dependencies that differ from the exercise's in the workspace, never in the cache", async () => {

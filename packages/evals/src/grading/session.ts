@@ -83,6 +83,11 @@ export class GradingSession {
 		this.derivedEnv = { ...this.derivedEnv, ...env };
 	}
 
+	/** The sandbox keeps the host's folders outside the workspace unchanged (`Sandbox.confinesWrites`). */
+	get confinesWrites(): boolean {
+		return this.sandbox.confinesWrites === true;
+	}
+
 	/** Whether commands run without network: dependencies must be on the machine before they run. */
 	get offline(): boolean {
 		return this.sandbox.offline === true;

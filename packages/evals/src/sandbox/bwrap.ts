@@ -59,6 +59,8 @@ export interface BwrapSandboxOptions {
 export class BwrapSandbox implements Sandbox {
 	readonly name = "bwrap";
 	readonly offline = true;
+	// The host is mounted read-only and every cache is an overlay whose writes are thrown away.
+	readonly confinesWrites = true;
 	private profileReady: Promise<SandboxProfile> | undefined;
 	private layoutReady: Promise<ToolchainLayout> | undefined;
 	private availability: Promise<string | undefined> | undefined;

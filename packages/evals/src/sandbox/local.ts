@@ -26,6 +26,7 @@ export interface LocalSandboxOptions {
 export class LocalSandbox implements Sandbox {
 	readonly name = "local";
 	readonly offline = false;
+	readonly confinesWrites = false;
 	private readonly killGraceMs: number;
 
 	constructor(options: LocalSandboxOptions = {}) {

@@ -13,6 +13,12 @@ export interface Sandbox {
 	 * on the host first (downloads only, never the work under test), and tools are told to stay offline.
 	 */
 	readonly offline?: boolean;
+	/**
+	 * True when a command can change nothing on the host outside its workspace and the writable
+	 * paths it is given (other writes land in throwaway overlays or are refused): grading then need
+	 * not check shared folders, such as the JavaScript dependency cache, for changes afterwards.
+	 */
+	readonly confinesWrites?: boolean;
 	/** Why this sandbox cannot run commands on this machine, or undefined when it can. */
 	unavailableReason?(): Promise<string | undefined>;
 	/**
