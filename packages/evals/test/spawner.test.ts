@@ -146,6 +146,22 @@ describe("spawner helper", () => {
 		expect(spawner.pid).not.toBe(first);
 	});
 
+	it("outlives the signals its parent's process group gets (Ctrl-C, a service stop)", async () => {
+		const spawner = newSpawner();
+		const cwd = await tempDir();
+		const marker = uniqueSleep(1);
+		const running = spawner.runTree("local", shell(`sleep ${marker}; echo finished`, cwd), {
+			cwd,
+			timeoutMs: 30_000,
+			killGraceMs: 500,
+		});
+		await waitForProcess(marker);
+		// The parent turns these into a cancel or a drain; the commands it still needs run on.
+		for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.kill(spawner.pid as number, signal);
+		expect((await running).result).toMatchObject({ exitCode: 0, output: "finished\n" });
+		expect(spawner.starts).toBe(1);
+	});
+
 	it("stops its trees and exits when its parent dies", async () => {
 		const marker = uniqueSleep(300);
 		const cwd = await tempDir();

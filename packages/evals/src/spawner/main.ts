@@ -39,6 +39,11 @@ process.on("message", (frame) => {
 	handle(parsed.data);
 });
 
+// Signals meant for the parent's process group (Ctrl-C in a terminal, systemd stopping a worker's
+// unit) reach this helper too. It outlives them: the parent turns them into a clean cancel or a
+// drain, which still needs the commands running here. It ends when its parent goes.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => {});
+
 process.on("disconnect", () => {
 	for (const tree of running.values()) tree.abort.abort();
 	void Promise.allSettled([...running.values()].map((tree) => tree.ended)).then(() => process.exit(0));
