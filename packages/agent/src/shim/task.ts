@@ -298,7 +298,10 @@ export class ShimTask {
 			return { status: "aborted", reason: `${spec.title} could not run: ${describe(error)}` };
 		} finally {
 			clearTimeout(lingerTimer);
-			if (this.process && !this.process.hasExited) await this.process.kill(1_000).catch(() => undefined);
+			// Also once the CLI has exited: a command it started in a group of its own, or started
+			// just as a cancel's sweep looked, outlives it. The run's marker still finds it, and the
+			// task ends only when nothing of its run is left.
+			if (this.process) await this.process.kill(1_000).catch(() => undefined);
 			// A key written for a CLI that reads it only from a file lives as long as the run.
 			await Promise.all(secrets.map((path) => rm(path, { force: true })));
 			this.process = undefined;
