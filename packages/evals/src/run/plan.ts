@@ -3,6 +3,7 @@ import {
 	isSecretSettingKey,
 	offlineSettingsSchema,
 	type RunConfig,
+	type RunEnvironment,
 	type RunPrompts,
 	redactSettings,
 	type Settings,
@@ -106,6 +107,32 @@ function secretRefusal(key: string): string {
 	return `"${key}" looks like a secret and is not taken from run settings: put it ${where}.`;
 }
 
+/** What a run is made from besides the store: its suite and exercises, sandbox and environment. */
+export interface RunInputs {
+	exercises: Promise<{ suite: Suite; exercises: Exercise[] }>;
+	sandbox: Promise<SandboxChoice>;
+	environment: Promise<RunEnvironment>;
+}
+
+/**
+ * Starts loading the suite, choosing the sandbox (a test command in bwrap) and describing the
+ * environment (hashing the exercises' files) at once. `evals run` starts this before it opens
+ * the store, so the work overlaps with PostgreSQL's start instead of following it; createRun
+ * awaits each where it is needed, and a failure surfaces there, not as an unhandled rejection.
+ */
+export function gatherRunInputs(config: RunConfig): RunInputs {
+	const exercises = loadSuite(config.suite ?? bundledSuitePath()).then((suite) => ({
+		suite,
+		exercises: chooseExercises(suite, config),
+	}));
+	const sandbox = chooseSandbox(config.sandbox).catch((error: unknown) => {
+		throw error instanceof SandboxChoiceError ? new RunConfigError(error.message) : error;
+	});
+	const environment = exercises.then(({ exercises: chosen }) => describeEnvironment(chosen));
+	for (const pending of [exercises, sandbox, environment]) pending.catch(() => {});
+	return { exercises, sandbox, environment };
+}
+
 /** Errors that mean the config asks for something impossible: the caller's mistake, not ours. */
 export function isRunConfigMistake(error: unknown): error is Error {
 	return error instanceof RunConfigError || error instanceof UnknownExerciseError || error instanceof SuiteLoadError;
@@ -118,25 +145,26 @@ export function isRunConfigMistake(error: unknown): error is Error {
  * and the two are linked as a group. With an observer, each run gets its session (options,
  * thresholds and budget, the budget being each run's own).
  */
-export async function createRun(store: Store, config: RunConfig): Promise<PlannedRun> {
+export async function createRun(
+	store: Store,
+	config: RunConfig,
+	inputs: RunInputs = gatherRunInputs(config),
+): Promise<PlannedRun> {
 	checkRunConfig(config);
 	const mcp = config.mcp ? resolveRunMcp(config.mcp) : undefined;
 	const spec = parseModelSpec(config.model);
 	const adapter = getAgentAdapter(config.agent);
-	const suite = await loadSuite(config.suite ?? bundledSuitePath());
-	const exercises = chooseExercises(suite, config);
+	const { suite, exercises } = await inputs.exercises;
 	if (exercises.length === 0) throw new RunConfigError(`No exercises selected from ${suite.root}.`);
 	const unavailable = await adapter.unavailableReason();
 	if (unavailable) throw new RunConfigError(`The ${adapter.name} agent cannot run here: ${unavailable}`);
-	const sandbox = await chooseSandbox(config.sandbox).catch((error: unknown) => {
-		throw error instanceof SandboxChoiceError ? new RunConfigError(error.message) : error;
-	});
+	const sandbox = await inputs.sandbox;
 	const settings: Settings = { ...config.settings, ...spec.settings, ...fallbackSettings(config.fallbackModel) };
 	if (config.systemPrompt) {
 		// Appended, as Roo Code appends its custom instructions to the system prompt.
 		settings.customInstructions = [settings.customInstructions, config.systemPrompt].filter(Boolean).join("\n\n");
 	}
-	const environment = await describeEnvironment(exercises);
+	const environment = await inputs.environment;
 	const base = {
 		model: config.model,
 		provider: spec.provider,

@@ -1,7 +1,7 @@
 import { languages, type RunConfig } from "@agent-evals/types";
 import { loadRunReports, runReportJson, runReportText } from "../../report/run-report.js";
 import { probeEnvironment } from "../../run/environment.js";
-import { createRun, isRunConfigMistake } from "../../run/plan.js";
+import { createRun, gatherRunInputs, isRunConfigMistake } from "../../run/plan.js";
 import { openContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { printObserverNotes } from "../observer-output.js";
@@ -19,6 +19,8 @@ export async function executeRun(
 	const { json, distributed } = options;
 	// The languages the run can have (its exercises are chosen once the suite is loaded).
 	probeEnvironment((config.include ?? languages).filter((language) => !config.exclude?.includes(language)));
+	// The suite, the sandbox and the environment record are made ready while the store opens.
+	const inputs = gatherRunInputs(config);
 	const ctx = await openContext({
 		log: (message) => process.env.EVALS_DEBUG && process.stderr.write(`${message}\n`),
 		keepWorkspaces: options.keepWorkspaces,
@@ -26,7 +28,7 @@ export async function executeRun(
 		runsTasks: !distributed,
 	});
 	try {
-		const created = await createRun(ctx.store, config).catch((error) => {
+		const created = await createRun(ctx.store, config, inputs).catch((error) => {
 			throw isRunConfigMistake(error) ? new UsageError(error.message) : error;
 		});
 		const planned = [created, ...(created.baseline ? [created.baseline] : [])];
