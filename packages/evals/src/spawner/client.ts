@@ -140,8 +140,9 @@ export class ProcessSpawner {
 	private helper(): ChildProcess {
 		if (this.child) return this.child;
 		this.closed = false;
-		// No inherited flags: a profiler's or a test runner's would apply to the helper too.
-		const child = fork(this.entry, [], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: [] });
+		// No inherited flags: a profiler's or a test runner's would apply to the helper too. No
+		// stdout either: this process's may be a JSON report (`evals run --json`).
+		const child = fork(this.entry, [], { stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: [] });
 		this.starts++;
 		child.on("message", (frame) => this.onReply(frame));
 		// A failed fork or send also ends in "exit" (or a send callback); nothing more to do here.
