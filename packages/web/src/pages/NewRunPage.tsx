@@ -28,6 +28,31 @@ import { Link, navigate } from "../router.js";
 // biome-ignore lint/suspicious/noTemplateCurlyInString: not a template, an mcp.json variable
 const ENV_REFERENCE = "${env:NAME}";
 
+/** A yes/no option of the run: a checkbox and the sentence that says what it does. */
+function Toggle({
+	checked,
+	onChange,
+	testId,
+	children,
+}: {
+	checked: boolean;
+	onChange: (on: boolean) => void;
+	testId: string;
+	children: ReactNode;
+}) {
+	return (
+		<label className="check">
+			<input
+				type="checkbox"
+				checked={checked}
+				onChange={(event) => onChange(event.target.checked)}
+				data-testid={testId}
+			/>
+			{children}
+		</label>
+	);
+}
+
 function Field({
 	label,
 	hint,
@@ -360,15 +385,9 @@ export function NewRunPage() {
 							))}
 						</select>
 					</Field>
-					<label className="check">
-						<input
-							type="checkbox"
-							checked={form.freshAgent}
-							onChange={(event) => set("freshAgent", event.target.checked)}
-							data-testid="field-fresh-agent"
-						/>
+					<Toggle checked={form.freshAgent} onChange={(on) => set("freshAgent", on)} testId="field-fresh-agent">
 						A new agent process for every task (default: one warm agent per slot; third-party agents always start fresh)
-					</label>
+					</Toggle>
 				</fieldset>
 
 				<fieldset className="form-section">
@@ -779,15 +798,9 @@ export function NewRunPage() {
 									autoComplete="off"
 								/>
 							</Field>
-							<label className="check">
-								<input
-									type="checkbox"
-									checked={form.mcpAb}
-									onChange={(event) => set("mcpAb", event.target.checked)}
-									data-testid="field-mcp-ab"
-								/>
+							<Toggle checked={form.mcpAb} onChange={(on) => set("mcpAb", on)} testId="field-mcp-ab">
 								Also run the same tasks without MCP servers (A/B), to compare
-							</label>
+							</Toggle>
 						</>
 					)}
 				</fieldset>
